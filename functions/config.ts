@@ -1,0 +1,25 @@
+import { defineSecret, defineString } from 'firebase-functions/params';
+
+/**
+ * Deployment parameters. `.value()` is read only at run time (inside handlers), never at module
+ * load, so `firebase deploy` can analyse the code without them.
+ */
+export const params = {
+  /** Cloud Storage bucket that holds the signed quarterly bundles. */
+  evidenceBucket: defineString('EVIDENCE_BUCKET', {
+    description: 'Bucket for signed evidence bundles (put a retention policy on it).',
+  }),
+  upstashUrl: defineString('UPSTASH_REDIS_REST_URL', {
+    description: 'Upstash Redis REST URL used as the 5-minute report cache.',
+  }),
+  upstashToken: defineSecret('UPSTASH_REDIS_REST_TOKEN'),
+  /** Ed25519 private key (PKCS#8 PEM) that signs bundle manifests. */
+  signingPrivateKey: defineSecret('SIGNING_PRIVATE_KEY'),
+  signingKeyId: defineString('SIGNING_KEY_ID', {
+    description: 'Identifier of the signing key, written into every manifest.',
+  }),
+  region: defineString('FUNCTION_REGION', { default: 'us-central1' }),
+} as const;
+
+/** Secrets the HTTPS API binds (it signs on-demand bundles and reads the cache). */
+export const apiSecrets = [params.upstashToken, params.signingPrivateKey];

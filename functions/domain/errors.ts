@@ -1,0 +1,62 @@
+/**
+ * Typed errors of the HTTP error contract (CONTRACT §4). Domain and adapters throw these; the
+ * HTTP layer maps them to a response in exactly one place (functions/http/respond.ts).
+ */
+
+export type ErrorCode =
+  | 'invalid_argument'
+  | 'unauthenticated'
+  | 'permission_denied'
+  | 'plan_required'
+  | 'not_found'
+  | 'method_not_allowed'
+  | 'conflict'
+  | 'internal';
+
+const STATUS: Readonly<Record<ErrorCode, number>> = {
+  invalid_argument: 400,
+  unauthenticated: 401,
+  permission_denied: 403,
+  plan_required: 403,
+  not_found: 404,
+  method_not_allowed: 405,
+  conflict: 409,
+  internal: 500,
+};
+
+export class ApiError extends Error {
+  readonly status: number;
+  constructor(
+    readonly code: ErrorCode,
+    message: string,
+    readonly details?: unknown,
+  ) {
+    super(message);
+    this.name = 'ApiError';
+    this.status = STATUS[code];
+  }
+}
+
+export const invalidArgument = (message: string, details?: unknown) =>
+  new ApiError('invalid_argument', message, details);
+export const unauthenticated = (message = 'A valid Firebase ID token is required.') =>
+  new ApiError('unauthenticated', message);
+export const permissionDenied = (message: string) => new ApiError('permission_denied', message);
+export const planRequired = (message = 'This feature requires the enterprise plan.') =>
+  new ApiError('plan_required', message);
+export const notFound = (message: string) => new ApiError('not_found', message);
+export const methodNotAllowed = (method: string, allowed: readonly string[]) =>
+  new ApiError('method_not_allowed', `Method ${method} is not allowed here.`, { allowed });
+export const conflict = (message: string, details?: unknown) =>
+  new ApiError('conflict', message, details);
+
+/** A stored document that does not match its schema: reportable, never fatal to a report. */
+export class ValidationError extends Error {
+  constructor(
+    readonly path: string,
+    readonly issues: readonly { path: string; message: string }[],
+  ) {
+    super(`${path}: ${issues.map((i) => `${i.path || '(root)'} ${i.message}`).join('; ')}`);
+    this.name = 'ValidationError';
+  }
+}

@@ -1,0 +1,29 @@
+import type { Request } from 'firebase-functions/v2/https';
+import type { Response } from 'express';
+import { defaultDeps, type Deps } from '../app/deps';
+import { ROUTES } from '../http/routes';
+import { sendError, sendResult } from '../http/respond';
+import { resolveRoute, type Route } from '../http/router';
+
+/** The single HTTPS entry point for `/api/**`: resolve, run, map errors once. */
+export function makeApiHandler(routes: readonly Route[] = ROUTES, deps: () => Deps = defaultDeps) {
+  return async (req: Request, res: Response): Promise<void> => {
+    try {
+      const { route, params } = resolveRoute(routes, req.method, req.path);
+      const result = await route.handle({
+        req: {
+          method: req.method,
+          path: req.path,
+          query: req.query,
+          headers: req.headers,
+          body: req.body,
+        },
+        params,
+        deps: deps(),
+      });
+      sendResult(res, result);
+    } catch (error) {
+      sendError(res, error, { method: req.method, path: req.path });
+    }
+  };
+}

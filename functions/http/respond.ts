@@ -1,0 +1,44 @@
+import type { Response } from 'express';
+import * as logger from 'firebase-functions/logger';
+import { ApiError } from '../domain/errors';
+import type { ApiResponse } from './router';
+
+/** Writes a route's result. JSON unless the route chose another content type. */
+export function sendResult(res: Response, result: ApiResponse): void {
+  for (const [name, value] of Object.entries(result.headers ?? {})) res.setHeader(name, value);
+  res.status(result.status ?? 200);
+  if (result.contentType && typeof result.body === 'string') {
+    res.type(result.contentType).send(result.body);
+  } else {
+    res.json(result.body);
+  }
+}
+
+/**
+ * The one place errors become HTTP responses (CONTRACT §4). Unknown errors are logged with their
+ * stack on the server and answered with a generic 500: no internals reach the client.
+ */
+export function sendError(res: Response, error: unknown, context: Record<string, unknown>): void {
+  if (error instanceof ApiError) {
+    if (error.code === 'method_not_allowed') {
+      const allowed = (error.details as { allowed?: string[] } | undefined)?.allowed;
+      if (allowed) res.setHeader('Allow', allowed.join(', '));
+    }
+    res.status(error.status).json({
+      error: {
+        code: error.code,
+        message: error.message,
+        ...(error.details === undefined ? {} : { details: error.details }),
+      },
+    });
+    return;
+  }
+  logger.error('unhandled error in API request', {
+    ...context,
+    error:
+      error instanceof Error
+        ? { name: error.name, message: error.message, stack: error.stack }
+        : String(error),
+  });
+  res.status(500).json({ error: { code: 'internal', message: 'Internal error.' } });
+}

@@ -1,0 +1,5 @@
+import type { Route } from './router';
+import { healthRoutes } from './routes/health';
+
+/** Every `/api` route. Each feature contributes its own list from functions/http/routes/. */
+export const ROUTES: readonly Route[] = [...healthRoutes];

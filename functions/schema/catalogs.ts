@@ -1,0 +1,81 @@
+import { z } from 'zod';
+
+/** Static catalogs that describe this deployment (edited in functions/catalogs/). */
+
+const isoDate = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'YYYY-MM-DD');
+
+export const encryptionControlSchema = z.object({
+  id: z.string().regex(/^[a-z0-9-]+$/),
+  name: z.string().min(3),
+  algorithm: z.string().min(2),
+  /** Key size in bits; null where the control is not keyed (e.g. a hash). */
+  keySizeBits: z.number().int().positive().nullable(),
+  scope: z.string().min(3),
+  appliesTo: z.enum(['at_rest', 'in_transit', 'both']),
+  managedBy: z.string().min(2),
+  /** Module of this repository (or platform component) that implements or relies on it. */
+  sourceModule: z.string().min(2),
+});
+export type EncryptionControl = z.output<typeof encryptionControlSchema>;
+
+export const RISK_LEVELS = ['critical', 'high', 'medium', 'low'] as const;
+export const vendorSchema = z.object({
+  id: z.string().regex(/^[a-z0-9-]+$/),
+  name: z.string().min(2),
+  service: z.string().min(3),
+  riskLevel: z.enum(RISK_LEVELS),
+  soc2TypeII: z.object({
+    status: z.enum(['current', 'expired', 'not_available', 'in_progress']),
+    /** Date of the latest report reviewed, when one exists. */
+    reportDate: isoDate.nullable(),
+  }),
+  otherCertifications: z.array(z.string()),
+  dataAccess: z.array(z.string()).min(1),
+  mitigations: z.array(z.string().min(20)).min(1),
+  /** Months between reviews; critical and high vendors are reviewed more often. */
+  reviewIntervalMonths: z.number().int().min(1).max(24),
+  lastReviewDate: isoDate,
+  nextReviewDate: isoDate,
+});
+export type Vendor = z.output<typeof vendorSchema>;
+
+export const SEVERITIES = ['P1', 'P2', 'P3', 'P4'] as const;
+export type Severity = (typeof SEVERITIES)[number];
+export const INCIDENT_PHASES = [
+  'detection_triage',
+  'containment',
+  'eradication_recovery',
+  'post_mortem',
+] as const;
+
+export const severityDefinitionSchema = z.object({
+  severity: z.enum(SEVERITIES),
+  name: z.string(),
+  description: z.string().min(10),
+  /** Minutes from detection to first response. */
+  responseSlaMinutes: z.number().int().positive(),
+});
+
+export const runbookStepSchema = z.object({
+  order: z.number().int().positive(),
+  action: z.string().min(10),
+  responsibleRole: z.string().min(3),
+  /** Minutes from the start of the procedure by which this step must be done. */
+  slaMinutes: z.number().int().positive(),
+  tools: z.array(z.string()).min(1),
+  escalationTrigger: z.string().min(10),
+});
+
+export const incidentProcedureSchema = z.object({
+  id: z.string().regex(/^[a-z0-9-]+$/),
+  name: z.string().min(3),
+  phase: z.enum(INCIDENT_PHASES),
+  severity: z.enum(SEVERITIES).nullable(),
+  steps: z.array(runbookStepSchema).min(1),
+});
+
+export const incidentRunbookSchema = z.object({
+  severities: z.array(severityDefinitionSchema).length(4),
+  procedures: z.array(incidentProcedureSchema).length(6),
+});
+export type IncidentRunbook = z.output<typeof incidentRunbookSchema>;

@@ -1,0 +1,25 @@
+/**
+ * Two projects: `unit` needs nothing running; `emulator` needs the local stack
+ * (`npm test` starts it once around the whole run, see scripts/stack.ts).
+ */
+const tsJest = ['ts-jest', { tsconfig: 'tsconfig.json', isolatedModules: true }];
+
+/** @type {import('jest').Config} */
+module.exports = {
+  projects: [
+    {
+      displayName: 'unit',
+      testEnvironment: 'node',
+      transform: { '^.+\\.ts$': tsJest },
+      testMatch: ['<rootDir>/test/unit/**/*.test.ts'],
+    },
+    {
+      displayName: 'emulator',
+      testEnvironment: 'node',
+      transform: { '^.+\\.ts$': tsJest },
+      testMatch: ['<rootDir>/test/emulator/**/*.emulator.test.ts'],
+      setupFiles: ['<rootDir>/test/support/requireStack.ts'],
+      testTimeout: 60000,
+    },
+  ],
+};
