@@ -14,7 +14,14 @@ export const COLLECTIONS = {
   blockedIps: 'blockedIps',
   settings: 'settings',
   // Server-only:
+  /**
+   * `auditRollups/{YYYY-MM-DD}_{shard 00..09}`: counters for the events of one UTC day (the
+   * event's own timestamp) hashed to one shard (schema/audit.ts rollupShardSchema).
+   * `auditRollups/{day}_{shard}/deliveries/{function}:{cloudEventId}`: dedupe markers, created in
+   * the same batch as the increments so a redelivered event changes nothing.
+   */
   auditRollups: 'auditRollups',
+  /** `accessHistory/{cloudEventId}`: one role/department change of a member (accessHistoryDocSchema). */
   accessHistory: 'accessHistory',
   evidenceArchives: 'evidenceArchives',
 } as const;

@@ -1,0 +1,97 @@
+import type { Firestore } from 'firebase-admin/firestore';
+import * as logger from 'firebase-functions/logger';
+import {
+  accessHistoryDocSchema,
+  accessStateSchema,
+  type AccessChange,
+  type AccessState,
+} from '../schema/audit';
+import { parseDocument } from '../schema/common';
+import { memberSchema } from '../schema/documents';
+import { subcollectionPath } from '../schema/paths';
+
+type MemberData = Record<string, unknown> | undefined;
+
+/**
+ * Role and departments of a member document as far as they can be read. A document that fails
+ * the member schema still has its access fields recorded (an auditor must see the change) and is
+ * reported by the caller.
+ */
+export function accessStateOf(data: MemberData): AccessState {
+  if (!data) return {};
+  const lenient = accessStateSchema.safeParse({
+    role: typeof data.role === 'string' ? data.role : undefined,
+    departments:
+      Array.isArray(data.departments) && data.departments.every((d) => typeof d === 'string')
+        ? data.departments
+        : undefined,
+  });
+  return lenient.success ? lenient.data : {};
+}
+
+const sameDepartments = (a?: readonly string[], b?: readonly string[]) =>
+  JSON.stringify([...(a ?? [])].sort()) === JSON.stringify([...(b ?? [])].sort());
+
+/**
+ * The access-history entry for one member write, or undefined when neither role nor departments
+ * changed (a `lastActiveAt` bump is not an access change). Pure.
+ */
+export function accessChangeFor(
+  uid: string,
+  before: MemberData,
+  after: MemberData,
+  changedAt: Date,
+): (Omit<AccessChange, 'changedAt'> & { changedAt: Date }) | undefined {
+  if (!before && !after) return undefined;
+  const was = accessStateOf(before);
+  const now = accessStateOf(after);
+  const kind = !before ? 'created' : !after ? 'deleted' : 'updated';
+  if (
+    kind === 'updated' &&
+    was.role === now.role &&
+    sameDepartments(was.departments, now.departments)
+  ) {
+    return undefined;
+  }
+  const updatedBy = after?.updatedBy;
+  return {
+    uid,
+    kind,
+    before: was,
+    after: now,
+    changedAt,
+    ...(typeof updatedBy === 'string' && updatedBy ? { changedBy: updatedBy } : {}),
+  };
+}
+
+/** Whether a member document is malformed, for the trigger's log line. */
+export function memberProblem(path: string, data: MemberData): string | undefined {
+  if (!data) return undefined;
+  const parsed = parseDocument(memberSchema, path, data);
+  return parsed.ok ? undefined : parsed.error.message;
+}
+
+/** Role and department changes since `since`, newest first (the access review's recent changes). */
+export async function recentAccessChanges(
+  db: Firestore,
+  accountId: string,
+  since: Date,
+  limit = 100,
+): Promise<AccessChange[]> {
+  const snapshot = await db
+    .collection(subcollectionPath(accountId, 'accessHistory'))
+    .where('changedAt', '>=', since)
+    .orderBy('changedAt', 'desc')
+    .limit(limit)
+    .get();
+  const changes: AccessChange[] = [];
+  for (const doc of snapshot.docs) {
+    const parsed = parseDocument(accessHistoryDocSchema, doc.ref.path, doc.data());
+    if (!parsed.ok) {
+      logger.error('malformed access-history entry', { accountId, problem: parsed.error.message });
+      continue;
+    }
+    changes.push({ ...parsed.value, changedAt: parsed.value.changedAt.toISOString() });
+  }
+  return changes;
+}

@@ -1,0 +1,61 @@
+import type { RollupShard } from '../schema/audit';
+import { decodeKey } from './keys';
+
+/** Sums of a set of rollup shards, keys decoded. Pure: the summary and tests share it. */
+export interface RollupTotals {
+  total: number;
+  malformed: number;
+  actorsOverflow: number;
+  byAction: Record<string, number>;
+  byResult: Record<string, number>;
+  actors: Map<string, { count: number; email?: string }>;
+}
+
+function addInto(target: Record<string, number>, source: Record<string, number>, decode: boolean) {
+  for (const [key, count] of Object.entries(source)) {
+    const name = decode ? decodeKey(key) : key;
+    target[name] = (target[name] ?? 0) + count;
+  }
+}
+
+export function sumRollups(shards: readonly RollupShard[]): RollupTotals {
+  const totals: RollupTotals = {
+    total: 0,
+    malformed: 0,
+    actorsOverflow: 0,
+    byAction: {},
+    byResult: {},
+    actors: new Map(),
+  };
+  for (const shard of shards) {
+    totals.total += shard.total;
+    totals.malformed += shard.malformed;
+    totals.actorsOverflow += shard.actorsOverflow;
+    addInto(totals.byAction, shard.actions, true);
+    addInto(totals.byResult, shard.results, false);
+    for (const [key, actor] of Object.entries(shard.actors)) {
+      const actorId = decodeKey(key);
+      const known = totals.actors.get(actorId);
+      totals.actors.set(actorId, {
+        count: (known?.count ?? 0) + actor.count,
+        email: known?.email ?? actor.email,
+      });
+    }
+  }
+  return totals;
+}
+
+/** The `limit` busiest actors, ties broken by id so the report is stable. */
+export function topActors(
+  actors: RollupTotals['actors'],
+  limit: number,
+): { actorId: string; actorEmail?: string; count: number }[] {
+  return [...actors.entries()]
+    .sort(([a, x], [b, y]) => y.count - x.count || (a < b ? -1 : a > b ? 1 : 0))
+    .slice(0, limit)
+    .map(([actorId, { count, email }]) => ({
+      actorId,
+      ...(email === undefined ? {} : { actorEmail: email }),
+      count,
+    }));
+}

@@ -1,0 +1,94 @@
+import type { Firestore } from 'firebase-admin/firestore';
+import * as logger from 'firebase-functions/logger';
+import { rollupShardSchema, type AuditLogSummary, type RollupShard } from '../schema/audit';
+import { parseDocument, timestamp } from '../schema/common';
+import { subcollectionPath } from '../schema/paths';
+import { utcDay } from './keys';
+import { sumRollups, topActors } from './rollupMath';
+
+const DAY_MS = 86_400_000;
+const TOP_ACTORS = 10;
+
+/**
+ * The window covers whole UTC days (rollups are per day): today and the `windowDays - 1` days
+ * before it.
+ */
+export function summaryWindow(now: Date, windowDays: number): { start: Date; end: Date } {
+  const todayStart = Date.parse(`${utcDay(now)}T00:00:00.000Z`);
+  return { start: new Date(todayStart - (windowDays - 1) * DAY_MS), end: now };
+}
+
+/**
+ * The report's auditLogSummary, read from rollups only: one range query over the window's shard
+ * documents (≤ days × shards reads) plus one indexed read per top actor for its latest activity.
+ * Cost does not grow with the number of events.
+ */
+export async function summarizeAuditLog(
+  db: Firestore,
+  accountId: string,
+  now: Date,
+  windowDays = 30,
+): Promise<AuditLogSummary> {
+  const { start, end } = summaryWindow(now, windowDays);
+  const snapshot = await db
+    .collection(subcollectionPath(accountId, 'auditRollups'))
+    .where('day', '>=', utcDay(start))
+    .where('day', '<=', utcDay(end))
+    .get();
+  const shards: RollupShard[] = [];
+  let malformedRollups = 0;
+  for (const doc of snapshot.docs) {
+    const parsed = parseDocument(rollupShardSchema, doc.ref.path, doc.data());
+    if (parsed.ok) {
+      shards.push(parsed.value);
+    } else {
+      malformedRollups++;
+      logger.error('malformed audit rollup left out of the summary', {
+        accountId,
+        problem: parsed.error.message,
+      });
+    }
+  }
+  const totals = sumRollups(shards);
+  const top = topActors(totals.actors, TOP_ACTORS);
+  // Latest activity is a maximum, which blind increments cannot keep exactly under out-of-order
+  // delivery; the (actorId, timestamp desc) index answers it exactly with one read per actor.
+  const latest = await Promise.all(
+    top.map((actor) => latestActivity(db, accountId, actor.actorId, end)),
+  );
+  return {
+    windowDays,
+    windowStart: start.toISOString(),
+    windowEnd: end.toISOString(),
+    total: totals.total,
+    byAction: totals.byAction,
+    byResult: totals.byResult,
+    malformed: totals.malformed,
+    topActors: top.map((actor, i) => ({
+      ...actor,
+      ...(latest[i] ? { lastActivityAt: latest[i].toISOString() } : {}),
+    })),
+    approximateTopActors: totals.actorsOverflow > 0,
+    actorsOverflow: totals.actorsOverflow,
+    malformedRollups,
+    source: 'rollups',
+    documentReads: snapshot.size + latest.filter(Boolean).length,
+  };
+}
+
+async function latestActivity(
+  db: Firestore,
+  accountId: string,
+  actorId: string,
+  notAfter: Date,
+): Promise<Date | undefined> {
+  const snapshot = await db
+    .collection(subcollectionPath(accountId, 'auditLogs'))
+    .where('actorId', '==', actorId)
+    .where('timestamp', '<=', notAfter)
+    .orderBy('timestamp', 'desc')
+    .limit(1)
+    .get();
+  const parsed = timestamp.safeParse(snapshot.docs[0]?.get('timestamp'));
+  return parsed.success ? parsed.data : undefined;
+}

@@ -1,0 +1,148 @@
+import { z } from 'zod';
+import { accountIdParam, isoDateTime } from './api';
+import { documentId, timestamp } from './common';
+import { AUDIT_RESULTS, auditLogSchema } from './documents';
+
+/** Shapes of the audit pipeline: recording input, rollups, access history, summary, query API. */
+
+/** What the host product passes to `recordAuditEvent`; the timestamp defaults to server time. */
+export const auditEventInputSchema = auditLogSchema.extend({ timestamp: timestamp.optional() });
+export type AuditEventInput = z.input<typeof auditEventInputSchema>;
+
+/**
+ * One rollup shard document, `accounts/{a}/auditRollups/{day}_{shard}` (see paths.ts). Map keys
+ * (actions, actor ids) are stored encoded (functions/audit/keys.ts) and decoded by the reader.
+ */
+const counter = z.number().int().nonnegative();
+export const rollupShardSchema = z.object({
+  /** UTC day of the events' own timestamps, `YYYY-MM-DD`. */
+  day: z.string().regex(/^\d{4}-\d{2}-\d{2}$/),
+  shard: z.number().int().nonnegative(),
+  /** Every event delivered for this day and shard, malformed ones included. */
+  total: counter.default(0),
+  /** Events whose document failed the audit-log schema (they count in `total` only). */
+  malformed: counter.default(0),
+  results: z.record(z.string(), counter).default({}),
+  actions: z.record(z.string(), counter).default({}),
+  actors: z
+    .record(z.string(), z.object({ count: counter.default(0), email: z.string().optional() }))
+    .default({}),
+  /** Events whose actor could not be added to `actors` because the document hit its size bound. */
+  actorsOverflow: counter.default(0),
+});
+export type RollupShard = z.output<typeof rollupShardSchema>;
+
+export const topActorSchema = z.object({
+  actorId: z.string(),
+  actorEmail: z.string().optional(),
+  /** Events by this actor in the window. */
+  count: z.number().int().nonnegative(),
+  /** ISO-8601 time of the actor's latest event (read from the raw log, see summary.ts). */
+  lastActivityAt: z.string().optional(),
+});
+
+/** The report's auditLogSummary data (CONTRACT §4): exact at any volume, built from rollups. */
+export const auditLogSummarySchema = z.object({
+  windowDays: z.number().int().positive(),
+  /** Start of the first whole UTC day of the window (rollups are per UTC day). */
+  windowStart: z.string(),
+  windowEnd: z.string(),
+  /** Every event in the window, malformed ones included. */
+  total: z.number().int().nonnegative(),
+  byAction: z.record(z.string(), z.number().int().nonnegative()),
+  byResult: z.record(z.string(), z.number().int().nonnegative()),
+  /** Events that failed the schema: in `total`, not in `byAction`/`byResult`/`topActors`. */
+  malformed: z.number().int().nonnegative(),
+  topActors: z.array(topActorSchema).max(10),
+  /** True when some day's actor map reached its size bound; counts of others stay exact. */
+  approximateTopActors: z.boolean(),
+  /** Events whose actor was not kept because of that bound. */
+  actorsOverflow: z.number().int().nonnegative(),
+  /** Rollup shard documents that failed their schema and were left out (logged). */
+  malformedRollups: z.number().int().nonnegative(),
+  source: z.literal('rollups'),
+  /** Firestore documents read to build the summary (≈ days × shards + top actors). */
+  documentReads: z.number().int().nonnegative(),
+});
+export type AuditLogSummary = z.output<typeof auditLogSummarySchema>;
+
+/** Role and department fields of a member, as far as they could be read. */
+export const accessStateSchema = z.object({
+  role: z.string().optional(),
+  departments: z.array(z.string()).optional(),
+});
+export type AccessState = z.output<typeof accessStateSchema>;
+
+export const ACCESS_CHANGE_KINDS = ['created', 'updated', 'deleted'] as const;
+
+/** Stored form, `accounts/{a}/accessHistory/{id}` (server-only). */
+export const accessHistoryDocSchema = z.object({
+  uid: z.string().min(1),
+  kind: z.enum(ACCESS_CHANGE_KINDS),
+  before: accessStateSchema,
+  after: accessStateSchema,
+  changedAt: timestamp,
+  changedBy: z.string().optional(),
+});
+
+/** API/report form: timestamps as ISO strings. */
+export const accessChangeSchema = accessHistoryDocSchema.extend({ changedAt: z.string() });
+export type AccessChange = z.output<typeof accessChangeSchema>;
+
+/** `GET /api/audit-logs` query string (CONTRACT §4). */
+const optionalFilter = (name: string) =>
+  z
+    .string({ error: () => `${name} must be given once` })
+    .min(1, `${name} must not be empty`)
+    .max(512, `${name} is too long`)
+    .optional();
+
+export const auditLogQuerySchema = z
+  .object({
+    accountId: accountIdParam,
+    actorId: optionalFilter('actorId'),
+    action: optionalFilter('action'),
+    resourceType: optionalFilter('resourceType'),
+    result: z
+      .enum(AUDIT_RESULTS, { error: () => `result must be one of ${AUDIT_RESULTS.join(', ')}` })
+      .optional(),
+    start: isoDateTime('start').optional(),
+    end: isoDateTime('end').optional(),
+    pageSize: z
+      .string({ error: () => 'pageSize must be given once' })
+      .regex(/^\d+$/, 'pageSize must be an integer from 1 to 500')
+      .transform(Number)
+      .pipe(z.number().int().min(1).max(500, 'pageSize must be an integer from 1 to 500'))
+      .optional(),
+    pageToken: z
+      .string({ error: () => 'pageToken must be given once' })
+      .max(2048, 'pageToken is too long')
+      .optional(),
+  })
+  .refine((q) => !q.start || !q.end || Date.parse(q.start) < Date.parse(q.end), {
+    message: 'start must be before end',
+    path: ['start'],
+  });
+export type AuditLogQuery = z.output<typeof auditLogQuerySchema>;
+
+/** The equality filters of the query API, in the order composite indexes list them. */
+export const AUDIT_QUERY_FILTERS = ['actorId', 'action', 'resourceType', 'result'] as const;
+
+/** Decoded page token: the last returned event's position, bound to its query. */
+export const auditPageCursorSchema = z.object({
+  /** Seconds and nanoseconds of the last event's Timestamp (exact, no rounding through Date). */
+  s: z.number().int(),
+  n: z.number().int().min(0).max(999_999_999),
+  id: documentId,
+  /** Hash of the account and filters the token was issued for. */
+  q: z.string().regex(/^[A-Za-z0-9_-]{16,64}$/),
+});
+export type AuditPageCursor = z.output<typeof auditPageCursorSchema>;
+
+/** An evidence archive index document, as far as retention needs it (written by the bundle job). */
+export const archiveCoverageSchema = z.object({
+  periodStart: timestamp,
+  periodEnd: timestamp,
+  status: z.string(),
+});
+export type ArchiveCoverage = z.output<typeof archiveCoverageSchema>;
