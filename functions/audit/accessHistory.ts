@@ -95,3 +95,24 @@ export async function recentAccessChanges(
   }
   return changes;
 }
+
+const ALREADY_EXISTS = 6;
+
+/**
+ * Stores one access change under an id derived from the CloudEvent, so a redelivered member write
+ * is recorded once. Returns false when it had been recorded before.
+ */
+export async function recordAccessChange(
+  db: Firestore,
+  accountId: string,
+  entryId: string,
+  change: NonNullable<ReturnType<typeof accessChangeFor>>,
+): Promise<boolean> {
+  try {
+    await db.doc(`${subcollectionPath(accountId, 'accessHistory')}/${entryId}`).create(change);
+    return true;
+  } catch (error) {
+    if ((error as { code?: number }).code === ALREADY_EXISTS) return false;
+    throw error;
+  }
+}

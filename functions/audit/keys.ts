@@ -32,3 +32,16 @@ export function utcDay(date: Date): string {
 export function rollupDocId(day: string, shard: number): string {
   return `${day}_${String(shard).padStart(2, '0')}`;
 }
+
+const SAFE_DOC_ID = /^[A-Za-z0-9_.@:-]{1,200}$/;
+
+/**
+ * Document id for "this function handled this CloudEvent": the same for every redelivery, so a
+ * `create()` under it refuses the second one. Ids that are not safe as document ids are hashed.
+ */
+export function deliveryDocId(functionName: string, deliveryId: string): string {
+  const safe = SAFE_DOC_ID.test(deliveryId)
+    ? deliveryId
+    : createHash('sha256').update(deliveryId).digest('base64url');
+  return `${functionName}:${safe}`;
+}

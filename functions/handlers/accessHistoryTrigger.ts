@@ -1,0 +1,43 @@
+import type { DocumentSnapshot } from 'firebase-admin/firestore';
+import * as logger from 'firebase-functions/logger';
+import type { Change, FirestoreEvent } from 'firebase-functions/v2/firestore';
+import { defaultDeps, type Deps } from '../app/deps';
+import { accessChangeFor, memberProblem, recordAccessChange } from '../audit/accessHistory';
+import { deliveryDocId } from '../audit/keys';
+
+export const ACCESS_HISTORY_FUNCTION = 'memberAccessHistory';
+
+export type MemberWrittenEvent = FirestoreEvent<
+  Change<DocumentSnapshot> | undefined,
+  { accountId: string; uid: string }
+>;
+
+/** `accounts/{accountId}/members/{uid}` written → record a role or department change. */
+export function makeAccessHistoryHandler(deps: () => Pick<Deps, 'db'> = defaultDeps) {
+  return async (event: MemberWrittenEvent): Promise<void> => {
+    const { accountId, uid } = event.params;
+    const before = event.data?.before.exists ? event.data.before.data() : undefined;
+    const after = event.data?.after.exists ? event.data.after.data() : undefined;
+    const problem = memberProblem(`accounts/${accountId}/members/${uid}`, after);
+    if (problem)
+      logger.warn('malformed member document; access change recorded as far as readable', {
+        accountId,
+        uid,
+        problem,
+      });
+    const change = accessChangeFor(uid, before, after, new Date(event.time));
+    if (!change) return;
+    const recorded = await recordAccessChange(
+      deps().db,
+      accountId,
+      deliveryDocId(ACCESS_HISTORY_FUNCTION, event.id),
+      change,
+    );
+    if (!recorded)
+      logger.info('duplicate member write delivery ignored', {
+        accountId,
+        uid,
+        deliveryId: event.id,
+      });
+  };
+}
