@@ -9,6 +9,7 @@ import {
 import { parseDocument } from '../schema/common';
 import { memberSchema } from '../schema/documents';
 import { subcollectionPath } from '../schema/paths';
+import { isAlreadyExists } from './firestoreErrors';
 
 type MemberData = Record<string, unknown> | undefined;
 
@@ -96,8 +97,6 @@ export async function recentAccessChanges(
   return changes;
 }
 
-const ALREADY_EXISTS = 6;
-
 /**
  * Stores one access change under an id derived from the CloudEvent, so a redelivered member write
  * is recorded once. Returns false when it had been recorded before.
@@ -112,7 +111,7 @@ export async function recordAccessChange(
     await db.doc(`${subcollectionPath(accountId, 'accessHistory')}/${entryId}`).create(change);
     return true;
   } catch (error) {
-    if ((error as { code?: number }).code === ALREADY_EXISTS) return false;
+    if (isAlreadyExists(error)) return false;
     throw error;
   }
 }

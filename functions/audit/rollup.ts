@@ -1,11 +1,9 @@
 import { FieldValue, type Firestore } from 'firebase-admin/firestore';
 import { subcollectionPath } from '../schema/paths';
+import { isAlreadyExists, isInvalidArgument } from './firestoreErrors';
 import { withoutActor, type RollupPlan } from './rollupPlan';
 
 export type RollupOutcome = 'counted' | 'counted_without_actor' | 'duplicate';
-
-const ALREADY_EXISTS = 6;
-const INVALID_ARGUMENT = 3;
 
 type Nested = { [key: string]: Nested | FieldValue | string | number };
 
@@ -49,17 +47,16 @@ export async function applyRollup(
     await commit(db, accountId, plan);
     return 'counted';
   } catch (error) {
-    const code = (error as { code?: number }).code;
-    if (code === ALREADY_EXISTS) return 'duplicate';
+    if (isAlreadyExists(error)) return 'duplicate';
     // INVALID_ARGUMENT here means the shard document would pass Firestore's 1 MiB limit (the plan
     // itself is well-formed): keep counting, without growing the actor map further.
-    if (code !== INVALID_ARGUMENT || plan.actorKey === undefined) throw error;
+    if (!isInvalidArgument(error) || plan.actorKey === undefined) throw error;
   }
   try {
     await commit(db, accountId, withoutActor(plan));
     return 'counted_without_actor';
   } catch (error) {
-    if ((error as { code?: number }).code === ALREADY_EXISTS) return 'duplicate';
+    if (isAlreadyExists(error)) return 'duplicate';
     throw error;
   }
 }

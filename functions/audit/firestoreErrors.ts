@@ -1,0 +1,8 @@
+/** gRPC status codes the admin SDK puts on Firestore errors, for the few cases we handle. */
+const code = (error: unknown) => (error as { code?: unknown }).code;
+
+/** A `create()` met an existing document: the write had been done before. */
+export const isAlreadyExists = (error: unknown) => code(error) === 6;
+
+/** The write itself was refused (e.g. a document past Firestore's 1 MiB limit). */
+export const isInvalidArgument = (error: unknown) => code(error) === 3;
