@@ -1,0 +1,86 @@
+import type { AuditLog } from '../schema/documents';
+import { toCsv } from './csv';
+
+/**
+ * One item of the period's audit log as the event stream yields it. A document that does not
+ * match the audit-log schema still becomes a line (nothing vanishes from the evidence): its raw
+ * data under `raw`, marked `"malformed": true`, with the reason.
+ */
+export type BundleAuditEvent =
+  { id: string; event: AuditLog } | { id: string; malformed: unknown; raw: unknown };
+
+export type AuditEventSource = (
+  accountId: string,
+  periodStart: Date,
+  periodEnd: Date,
+) => AsyncIterable<BundleAuditEvent>;
+
+/**
+ * Firestore values as plain JSON: Timestamps and Dates become ISO-8601 strings, document
+ * references their path. Anything else JSON already knows.
+ */
+export function toPlainJson(value: unknown): unknown {
+  if (value === null || typeof value !== 'object') return value;
+  if (value instanceof Date) return value.toISOString();
+  const v = value as { toDate?: unknown; path?: unknown; firestore?: unknown };
+  if (typeof v.toDate === 'function') return (v.toDate as () => Date).call(value).toISOString();
+  if (typeof v.path === 'string' && v.firestore !== undefined) return v.path;
+  if (Array.isArray(value)) return value.map(toPlainJson);
+  return Object.fromEntries(Object.entries(value).map(([k, x]) => [k, toPlainJson(x)]));
+}
+
+function problemOf(malformed: unknown): string {
+  if (malformed instanceof Error) return malformed.message;
+  return typeof malformed === 'string' ? malformed : 'does not match the audit-log schema';
+}
+
+/** The exact bytes of one audit-log.ndjson line, without the newline (the Merkle leaf). */
+export function auditLine(item: BundleAuditEvent): string {
+  if ('event' in item)
+    return JSON.stringify({ id: item.id, ...(toPlainJson(item.event) as object) });
+  return JSON.stringify({
+    id: item.id,
+    malformed: true,
+    problem: problemOf(item.malformed),
+    raw: toPlainJson(item.raw),
+  });
+}
+
+/**
+ * Exact counts for audit-log-summary.csv over the bundle's own period (the live report's summary
+ * covers a rolling 30 days instead). Memory grows with distinct actions and actors, not events.
+ */
+export class AuditLogTally {
+  total = 0;
+  malformed = 0;
+  private readonly byAction = new Map<string, number>();
+  private readonly byResult = new Map<string, number>();
+  private readonly byActor = new Map<string, number>();
+
+  add(item: BundleAuditEvent): void {
+    this.total++;
+    if (!('event' in item)) {
+      this.malformed++;
+      return;
+    }
+    const bump = (map: Map<string, number>, key: string) => map.set(key, (map.get(key) ?? 0) + 1);
+    bump(this.byAction, item.event.action);
+    bump(this.byResult, item.event.result);
+    bump(this.byActor, item.event.actorId);
+  }
+
+  toCsv(): string {
+    const sorted = (map: Map<string, number>) =>
+      [...map].sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1));
+    return toCsv(
+      ['dimension', 'value', 'count'],
+      [
+        ['total', 'all events', this.total],
+        ['malformed', 'stored as found, see audit-log.ndjson', this.malformed],
+        ...sorted(this.byAction).map(([k, n]) => ['action', k, n]),
+        ...sorted(this.byResult).map(([k, n]) => ['result', k, n]),
+        ...sorted(this.byActor).map(([k, n]) => ['actor', k, n]),
+      ],
+    );
+  }
+}

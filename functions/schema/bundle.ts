@@ -1,0 +1,135 @@
+import { z } from 'zod';
+import { documentId, timestamp } from './common';
+import { accountIdParam, isoDateTime } from './api';
+
+/**
+ * Shapes of the signed quarterly evidence bundles (CONTRACT §5): the manifest inside each zip,
+ * the index document per bundle, and the HTTP inputs of the archive routes.
+ */
+
+export const MANIFEST_VERSION = 1;
+export const MANIFEST_FORMAT = 'soc2-evidence-bundle';
+export const SIGNATURE_ALGORITHM = 'Ed25519';
+export const MERKLE_ALGORITHM = 'rfc6962-sha256';
+
+/** Names inside every bundle. The manifest and its signature are not listed in the manifest. */
+export const BUNDLE_FILES = {
+  manifest: 'manifest.json',
+  signature: 'manifest.sig',
+  report: 'report.json',
+  accessReview: 'access-review.csv',
+  auditLog: 'audit-log.ndjson',
+  auditLogSummary: 'audit-log-summary.csv',
+  vendors: 'vendors.csv',
+  encryption: 'encryption.csv',
+  incidentResponse: 'incident-response.md',
+  changes: 'changes.json',
+  readme: 'README.txt',
+} as const;
+
+const sha256Hex = z.string().regex(/^[0-9a-f]{64}$/, 'lower-case hex SHA-256');
+const isoInstant = z.iso.datetime();
+
+export const manifestFileSchema = z.object({
+  name: z.string().min(1),
+  sha256: sha256Hex,
+  /** Uncompressed bytes. */
+  size: z.number().int().nonnegative(),
+});
+export type ManifestFile = z.output<typeof manifestFileSchema>;
+
+export const manifestSchema = z.object({
+  format: z.literal(MANIFEST_FORMAT),
+  version: z.literal(MANIFEST_VERSION),
+  accountId: z.string().min(1),
+  period: z.object({
+    id: z.string().min(1),
+    /** Inclusive. */
+    start: isoInstant,
+    /** Exclusive: an event at exactly `end` belongs to the next period. */
+    end: isoInstant,
+  }),
+  generatedAt: isoInstant,
+  /** Sorted by name; every entry of the zip except manifest.json and manifest.sig. */
+  files: z.array(manifestFileSchema),
+  /** Lines of audit-log.ndjson, malformed events included. */
+  eventCount: z.number().int().nonnegative(),
+  /** Of eventCount, the lines that carry `"malformed": true` (stored as found, not dropped). */
+  malformedEventCount: z.number().int().nonnegative(),
+  merkle: z.object({
+    algorithm: z.literal(MERKLE_ALGORITHM),
+    /** Over the lines of audit-log.ndjson, each without its trailing newline. */
+    leafCount: z.number().int().nonnegative(),
+    root: sha256Hex,
+  }),
+  signature: z.object({
+    algorithm: z.literal(SIGNATURE_ALGORITHM),
+    keyId: z.string().min(1),
+  }),
+  /** SHA-256 of the previous bundle's manifest.json bytes for this account; null for the first. */
+  previousManifestSha256: sha256Hex.nullable(),
+});
+export type Manifest = z.output<typeof manifestSchema>;
+
+/**
+ * What changes.json compares between consecutive bundles. Kept in the index document (and in
+ * changes.json itself) so the next bundle can diff without downloading this one.
+ */
+export const stateSnapshotSchema = z.object({
+  /** uid → role. */
+  members: z.record(z.string(), z.string()),
+  /** key id → `provider:status`. */
+  apiKeys: z.record(z.string(), z.string()),
+  /** SHA-256 of the compliance settings as the report rendered them. */
+  settingsSha256: sha256Hex,
+  /** Catalog file name → SHA-256 of its bundle file. */
+  catalogs: z.record(z.string(), sha256Hex),
+});
+export type StateSnapshot = z.output<typeof stateSnapshotSchema>;
+
+/** `accounts/{accountId}/evidenceArchives/{archiveId}`; read by the retention job too. */
+export const archiveIndexSchema = z.object({
+  status: z.literal('complete'),
+  periodId: z.string(),
+  periodStart: timestamp,
+  /** Exclusive. */
+  periodEnd: timestamp,
+  createdAt: timestamp,
+  bucket: z.string(),
+  objectPath: z.string(),
+  /** SHA-256 and byte size of the zip object. */
+  sha256: sha256Hex,
+  size: z.number().int().nonnegative(),
+  manifestSha256: sha256Hex,
+  previousManifestSha256: sha256Hex.nullable(),
+  keyId: z.string(),
+  eventCount: z.number().int().nonnegative(),
+  malformedEventCount: z.number().int().nonnegative(),
+  merkleRoot: sha256Hex,
+  /** Section key → `ok` | `degraded` in report.json. */
+  sectionStatuses: z.record(z.string(), z.enum(['ok', 'degraded'])),
+  state: stateSnapshotSchema,
+});
+export type ArchiveIndex = z.output<typeof archiveIndexSchema>;
+
+/** A calendar quarter, e.g. `2026-Q3`. */
+export const quarterIdSchema = z.string().regex(/^\d{4}-Q[1-4]$/, 'period must look like 2026-Q3');
+
+export const MAX_PERIOD_DAYS = 366;
+
+export const createArchiveBodySchema = z
+  .object({
+    accountId: accountIdParam,
+    periodStart: isoDateTime('periodStart'),
+    periodEnd: isoDateTime('periodEnd'),
+  })
+  .strict();
+export type CreateArchiveBody = z.output<typeof createArchiveBodySchema>;
+
+export const archiveIdParam = documentId;
+
+export const publicKeyResponseSchema = z.object({
+  keyId: z.string(),
+  algorithm: z.literal(SIGNATURE_ALGORITHM),
+  publicKey: z.string().startsWith('-----BEGIN PUBLIC KEY-----'),
+});

@@ -1,0 +1,122 @@
+import { createWriteStream, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { pipeline } from 'node:stream/promises';
+import * as yauzl from 'yauzl';
+import { ZipFile } from 'yazl';
+import type { BundleAuditEvent } from '../../functions/bundle/auditLog';
+import { buildBundle, type BuiltBundle, type BundleContent } from '../../functions/bundle/builder';
+import type { Period } from '../../functions/bundle/period';
+import type { AuditLog } from '../../functions/schema/documents';
+
+export const tempDir = (): string => mkdtempSync(join(tmpdir(), 'bundle-test-'));
+
+export async function* fromArray<T>(items: readonly T[]): AsyncGenerator<T> {
+  for (const item of items) yield item;
+}
+
+export function auditEvent(
+  id: string,
+  at: Date,
+  overrides: Partial<AuditLog> = {},
+): BundleAuditEvent {
+  return {
+    id,
+    event: {
+      timestamp: at,
+      actorId: 'user-1',
+      actorEmail: 'one@example.com',
+      action: 'recipe.execute',
+      resourceType: 'recipe',
+      resourceId: 'r1',
+      result: 'success',
+      ...overrides,
+    },
+  };
+}
+
+/** Small rendered files standing in for report.json and the catalogs. */
+export function sampleFiles(accountId: string): BundleContent['files'] {
+  const report = {
+    version: '1.0.0',
+    accountId,
+    generatedAt: '2026-10-01T00:00:00.000Z',
+    complete: true,
+    sections: {},
+  };
+  return [
+    { name: 'report.json', content: Buffer.from(JSON.stringify(report)) },
+    {
+      name: 'access-review.csv',
+      content: Buffer.from('uid,email,role\r\nu1,one@example.com,owner\r\n'),
+    },
+    { name: 'vendors.csv', content: Buffer.from('id,name\r\ngcp,Google Cloud\r\n') },
+    { name: 'encryption.csv', content: Buffer.from('id,algorithm\r\ntls,TLS 1.3\r\n') },
+    { name: 'incident-response.md', content: Buffer.from('# Incident response\n') },
+    { name: 'changes.json', content: Buffer.from('{"since":null}') },
+  ];
+}
+
+/** Builds a bundle into a temp file, the same streaming path the archiver uses. */
+export async function buildToFile(
+  content: BundleContent,
+  dir = tempDir(),
+  name = 'bundle.zip',
+): Promise<{ path: string; built: BuiltBundle }> {
+  const path = join(dir, name);
+  const { stream, done } = buildBundle(content);
+  const [, built] = await Promise.all([pipeline(stream, createWriteStream(path)), done]);
+  return { path, built };
+}
+
+export const QUARTER: Period = {
+  id: '2026-Q3',
+  start: new Date('2026-07-01T00:00:00.000Z'),
+  end: new Date('2026-10-01T00:00:00.000Z'),
+};
+
+/** Every entry of a zip, in order. */
+export async function readZip(path: string): Promise<[string, Buffer][]> {
+  const zip = await new Promise<yauzl.ZipFile>((resolve, reject) =>
+    yauzl.open(path, { lazyEntries: true }, (e, z) => (e ? reject(e) : resolve(z))),
+  );
+  const entries: [string, Buffer][] = [];
+  await new Promise<void>((resolve, reject) => {
+    zip.on('end', resolve);
+    zip.on('error', reject);
+    zip.on('entry', (entry: yauzl.Entry) =>
+      zip.openReadStream(entry, async (error, stream) => {
+        if (error) return reject(error);
+        const chunks: Buffer[] = [];
+        for await (const chunk of stream) chunks.push(chunk as Buffer);
+        entries.push([entry.fileName, Buffer.concat(chunks)]);
+        zip.readEntry();
+      }),
+    );
+    zip.readEntry();
+  });
+  return entries;
+}
+
+/** Writes a new zip from entries (a tampered copy of a bundle). */
+export async function writeZip(path: string, entries: [string, Buffer][]): Promise<string> {
+  const zip = new ZipFile();
+  for (const [name, bytes] of entries) zip.addBuffer(bytes, name);
+  zip.end();
+  await pipeline(zip.outputStream, createWriteStream(path));
+  return path;
+}
+
+export async function tamper(
+  source: string,
+  change: (entries: [string, Buffer][]) => [string, Buffer][],
+): Promise<string> {
+  const entries = await readZip(source);
+  return writeZip(join(tempDir(), 'tampered.zip'), change(entries));
+}
+
+export function truncate(source: string, keepBytes: number): string {
+  const path = join(tempDir(), 'truncated.zip');
+  writeFileSync(path, readFileSync(source).subarray(0, keepBytes));
+  return path;
+}
