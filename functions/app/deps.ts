@@ -1,6 +1,8 @@
 import type { Auth } from 'firebase-admin/auth';
 import type { Firestore } from 'firebase-admin/firestore';
+import { upstashCache, type EvidenceCache } from '../adapters/cache';
 import { auth, firestore } from '../adapters/firebase';
+import { params } from '../config';
 
 /**
  * Everything a handler needs from the outside world, passed in so domain code and tests can
@@ -10,12 +12,19 @@ export interface Deps {
   db: Firestore;
   auth: Auth;
   now: () => Date;
+  /** The 5-minute evidence cache (Upstash Redis); its calls are time-bounded and never throw. */
+  cache: EvidenceCache;
 }
 
 let cached: Deps | undefined;
 
 /** Production dependencies, built on first use (params are only readable at run time). */
 export function defaultDeps(): Deps {
-  cached ??= { db: firestore(), auth: auth(), now: () => new Date() };
+  cached ??= {
+    db: firestore(),
+    auth: auth(),
+    now: () => new Date(),
+    cache: upstashCache({ url: params.upstashUrl.value(), token: params.upstashToken.value() }),
+  };
   return cached;
 }

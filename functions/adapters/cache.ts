@@ -1,0 +1,68 @@
+import { Redis } from '@upstash/redis';
+import * as logger from 'firebase-functions/logger';
+import { withDeadline } from '../domain/deadline';
+
+/**
+ * The evidence cache as the report needs it. Every call is bounded by a short timeout and never
+ * throws: a cache outage costs speed, never an answer. `undefined` means "the cache did not
+ * answer" (distinct from `null`, "no such key"), so callers can say the cache was bypassed.
+ */
+export interface EvidenceCache {
+  get(key: string): Promise<string | null | undefined>;
+  mget(keys: readonly string[]): Promise<(string | null)[] | undefined>;
+  set(key: string, value: string, ttlSeconds: number): Promise<boolean>;
+  /** Increments an integer key; resolves to the new value, or undefined when the cache failed. */
+  incr(key: string): Promise<number | undefined>;
+}
+
+/** Upper bound on one cache round trip; a slower cache is treated as down for that call. */
+export const CACHE_TIMEOUT_MS = 400;
+
+export interface UpstashCacheConfig {
+  url: string;
+  token: string;
+  timeoutMs?: number;
+}
+
+/** The EvidenceCache over Upstash Redis (REST). Values are stored as strings, verbatim. */
+export function upstashCache(config: UpstashCacheConfig): EvidenceCache {
+  const timeoutMs = config.timeoutMs ?? CACHE_TIMEOUT_MS;
+  const redis = new Redis({
+    url: config.url,
+    token: config.token,
+    // A retry after a network error would multiply the latency an outage costs.
+    retry: false,
+    automaticDeserialization: false,
+    enableAutoPipelining: false,
+    // A fresh signal per request: the abort bounds the HTTP call itself, not only our wait.
+    signal: () => AbortSignal.timeout(timeoutMs),
+  });
+
+  async function guarded<T>(operation: string, call: () => Promise<T>): Promise<T | undefined> {
+    try {
+      // The abort signal normally ends the request; the deadline covers a client that ignores it.
+      return await withDeadline(
+        call(),
+        timeoutMs,
+        () => new Error(`timed out after ${timeoutMs} ms`),
+      );
+    } catch (error) {
+      logger.warn('evidence cache unavailable', {
+        operation,
+        error: error instanceof Error ? error.message : String(error),
+      });
+      return undefined;
+    }
+  }
+
+  return {
+    get: (key) => guarded('get', () => redis.get<string>(key)),
+    mget: (keys) =>
+      keys.length === 0
+        ? Promise.resolve([])
+        : guarded('mget', () => redis.mget<(string | null)[]>(...keys)),
+    set: async (key, value, ttlSeconds) =>
+      (await guarded('set', () => redis.set(key, value, { ex: ttlSeconds }))) !== undefined,
+    incr: (key) => guarded('incr', () => redis.incr(key)),
+  };
+}
