@@ -1,0 +1,335 @@
+import type { Role } from '../domain/roles';
+import type { ControlTestResult, ControlTestStatus, EvidencePointer } from '../schema/compliance';
+import { CONTROLS } from './controlCatalog';
+
+/**
+ * Automated control tests: pure functions of the evidence, the clock and the configuration. They
+ * never read Firestore; evidence.ts assembles what they see, so each test has a pass and a fail
+ * fixture without an emulator.
+ */
+
+/**
+ * One slice of evidence. A slice that could not be produced (its report section is degraded) makes
+ * the tests that need it `inconclusive` — neither a false pass nor a finding opened by an outage.
+ * `malformed` counts stored documents that could not be parsed: a test that would pass cannot
+ * vouch for them, so it is inconclusive instead.
+ */
+export type Slice<T> =
+  | { ok: true; value: T; malformed: number; evidence: EvidencePointer }
+  | { ok: false; reason: string; evidence: EvidencePointer };
+
+export interface MemberFacts {
+  uid: string;
+  role: Role;
+  level: number;
+  /** `disabled` on the member document. */
+  memberDisabled: boolean;
+  /** From Firebase Auth; null when the Auth user is unknown (no identity-provider facts). */
+  mfaEnrolled: boolean | null;
+  authDisabled: boolean | null;
+  lastActiveAt: Date | null;
+}
+
+export interface ApiKeyFacts {
+  id: string;
+  status: 'valid' | 'invalid' | 'revoked';
+  createdAt: Date;
+  lastUsedAt: Date | null;
+}
+
+export interface VendorFacts {
+  id: string;
+  /** YYYY-MM-DD. */
+  nextReviewDate: string;
+}
+
+export interface RunbookStepFacts {
+  procedureId: string;
+  order: number;
+  responsibleRole: string | null;
+  slaMinutes: number | null;
+}
+
+export interface ArchiveFacts {
+  id: string;
+  periodStart: Date;
+  /** Exclusive. */
+  periodEnd: Date;
+}
+
+export interface ControlEvidence {
+  accountCreatedAt: Date;
+  members: Slice<MemberFacts[]>;
+  apiKeys: Slice<ApiKeyFacts[]>;
+  vendors: Slice<VendorFacts[]>;
+  encryptionInTransit: Slice<{ id: string; appliesTo: 'at_rest' | 'in_transit' | 'both' }[]>;
+  /** Effective audit-log retention; null when none is configured. */
+  auditLogRetentionDays: Slice<number | null>;
+  runbookSteps: Slice<RunbookStepFacts[]>;
+  /** Audit events with a timestamp in the last ACTIVITY_WINDOW_HOURS. */
+  auditEventsLast24h: Slice<number>;
+  /** Complete bundles of this account (the evidence archive index). */
+  archives: Slice<ArchiveFacts[]>;
+}
+
+export interface ControlTestConfig {
+  /** Owners allowed per account (param COMPLIANCE_MAX_OWNERS). */
+  maxOwners: number;
+}
+
+export const DEFAULT_CONTROL_TEST_CONFIG: Readonly<ControlTestConfig> = Object.freeze({
+  maxOwners: 3,
+});
+
+export const PRIVILEGED_LEVEL = 80;
+export const API_KEY_MAX_IDLE_DAYS = 90;
+export const MIN_AUDIT_RETENTION_DAYS = 365;
+export const ACTIVITY_WINDOW_HOURS = 24;
+/** The scheduled bundle job gets this long after a quarter ends before its absence is a failure. */
+export const BUNDLE_GRACE_HOURS = 48;
+const MAX_OFFENDERS = 50;
+const DAY_MS = 86_400_000;
+const HOUR_MS = 3_600_000;
+
+type Evaluator = (evidence: ControlEvidence, now: Date, config: ControlTestConfig) => Outcome;
+
+/** What a test decides from the evidence values. */
+interface Verdict {
+  status: ControlTestStatus;
+  measured: ControlTestResult['measured'];
+  detail: string;
+  offenders?: string[];
+}
+
+/** A verdict with the evidence it rests on; `runControlTest` adds id, threshold and time. */
+type Outcome = Verdict & { evidence: EvidencePointer[] };
+
+/** Runs `decide` on the slices' values, or answers inconclusive naming the missing evidence. */
+function withSlices<T extends Slice<unknown>[]>(
+  slices: [...T],
+  decide: (...values: { [K in keyof T]: T[K] extends Slice<infer V> ? V : never }) => Verdict,
+): Outcome {
+  const evidence = slices.map((s) => s.evidence);
+  const missing = slices.filter((s) => !s.ok);
+  if (missing.length > 0) {
+    return {
+      status: 'inconclusive',
+      measured: null,
+      detail: `Evidence unavailable: ${missing.map((s) => (s.ok ? '' : s.reason)).join('; ')}`,
+      evidence,
+    };
+  }
+  const values = slices.map((s) => (s.ok ? s.value : undefined)) as Parameters<typeof decide>;
+  const outcome = decide(...values);
+  const malformed = slices.reduce((n, s) => n + (s.ok ? s.malformed : 0), 0);
+  if (outcome.status === 'pass' && malformed > 0) {
+    return {
+      ...outcome,
+      status: 'inconclusive',
+      detail: `${outcome.detail} But ${malformed} stored document(s) could not be parsed and were not checked.`,
+      evidence,
+    };
+  }
+  return { ...outcome, evidence };
+}
+
+/** pass when nothing offends, fail otherwise; the count is the measured value. */
+function countOffenders(offenders: string[], what: string): Verdict {
+  return {
+    status: offenders.length === 0 ? 'pass' : 'fail',
+    measured: offenders.length,
+    detail:
+      offenders.length === 0
+        ? `No ${what}.`
+        : `${offenders.length} ${what}: ${offenders.join(', ')}.`,
+    offenders,
+  };
+}
+
+const ageDays = (from: Date, now: Date) => Math.floor((now.getTime() - from.getTime()) / DAY_MS);
+
+export function quarterStart(date: Date): Date {
+  const month = Math.floor(date.getUTCMonth() / 3) * 3;
+  return new Date(Date.UTC(date.getUTCFullYear(), month, 1));
+}
+
+function addMonths(date: Date, months: number): Date {
+  return new Date(Date.UTC(date.getUTCFullYear(), date.getUTCMonth() + months, 1));
+}
+
+/** The last calendar quarter whose bundle is due by `now` (UTC), after the grace period. */
+export function dueQuarter(now: Date): { start: Date; end: Date } {
+  const graceShifted = new Date(now.getTime() - BUNDLE_GRACE_HOURS * HOUR_MS);
+  const end = quarterStart(graceShifted);
+  return { start: addMonths(end, -3), end };
+}
+
+export const CONTROL_TESTS: Readonly<Record<string, Evaluator>> = {
+  'mfa-privileged-members': (ev) =>
+    withSlices([ev.members], (members) =>
+      countOffenders(
+        members
+          .filter((m) => !m.memberDisabled && m.level >= PRIVILEGED_LEVEL && m.mfaEnrolled !== true)
+          .map((m) => m.uid),
+        'privileged members without MFA',
+      ),
+    ),
+
+  'api-key-idle-rotation': (ev, now) =>
+    withSlices([ev.apiKeys], (keys) =>
+      countOffenders(
+        keys
+          .filter(
+            (k) =>
+              k.status !== 'revoked' &&
+              ageDays(k.createdAt, now) > API_KEY_MAX_IDLE_DAYS &&
+              (k.lastUsedAt === null || ageDays(k.lastUsedAt, now) > API_KEY_MAX_IDLE_DAYS),
+          )
+          .map((k) => k.id),
+        `keys older than ${API_KEY_MAX_IDLE_DAYS} days unused for ${API_KEY_MAX_IDLE_DAYS} days`,
+      ),
+    ),
+
+  'api-key-invalid-revoked': (ev) =>
+    withSlices([ev.apiKeys], (keys) =>
+      countOffenders(
+        keys.filter((k) => k.status === 'invalid').map((k) => k.id),
+        'active keys with status invalid',
+      ),
+    ),
+
+  'deprovisioned-users': (ev) =>
+    withSlices([ev.members], (members) =>
+      countOffenders(
+        members.filter((m) => m.authDisabled === true && !m.memberDisabled).map((m) => m.uid),
+        'disabled Auth users still holding a role',
+      ),
+    ),
+
+  'owner-limit': (ev, _now, config) =>
+    withSlices([ev.members], (members) => {
+      const owners = members.filter((m) => m.role === 'owner' && !m.memberDisabled);
+      const pass = owners.length <= config.maxOwners;
+      return {
+        status: pass ? 'pass' : 'fail',
+        measured: owners.length,
+        detail: `${owners.length} owner(s); the limit is ${config.maxOwners}.`,
+        offenders: pass ? [] : owners.map((m) => m.uid),
+      };
+    }),
+
+  'encryption-in-transit': (ev) =>
+    withSlices([ev.encryptionInTransit], (controls) => {
+      const inTransit = controls.filter((c) => c.appliesTo !== 'at_rest');
+      return {
+        status: inTransit.length > 0 ? 'pass' : 'fail',
+        measured: inTransit.length,
+        detail:
+          inTransit.length > 0
+            ? `In transit: ${inTransit.map((c) => c.id).join(', ')}.`
+            : 'The encryption inventory lists no in-transit control.',
+      };
+    }),
+
+  'audit-logging-active': (ev, now) =>
+    withSlices([ev.members, ev.auditEventsLast24h], (members, events) => {
+      const since = now.getTime() - ACTIVITY_WINDOW_HOURS * HOUR_MS;
+      const active = members.filter((m) => (m.lastActiveAt?.getTime() ?? -Infinity) >= since);
+      if (active.length === 0) {
+        return {
+          status: 'not_applicable',
+          measured: events,
+          detail: `No member was active in the last ${ACTIVITY_WINDOW_HOURS} hours.`,
+        };
+      }
+      return {
+        status: events > 0 ? 'pass' : 'fail',
+        measured: events,
+        detail: `${events} audit event(s) in the last ${ACTIVITY_WINDOW_HOURS} hours while ${active.length} member(s) were active.`,
+      };
+    }),
+
+  'audit-log-retention': (ev) =>
+    withSlices([ev.auditLogRetentionDays], (days) => ({
+      status: days !== null && days >= MIN_AUDIT_RETENTION_DAYS ? 'pass' : 'fail',
+      measured: days,
+      detail:
+        days === null
+          ? 'No audit-log retention is configured.'
+          : `Audit logs are kept ${days} days.`,
+    })),
+
+  'incident-runbook-ownership': (ev) =>
+    withSlices([ev.runbookSteps], (steps) =>
+      countOffenders(
+        steps
+          .filter((s) => !s.responsibleRole?.trim() || !(s.slaMinutes && s.slaMinutes > 0))
+          .map((s) => `${s.procedureId}#${s.order}`),
+        'runbook steps without an owner or SLA',
+      ),
+    ),
+
+  'vendor-review-schedule': (ev, now) =>
+    withSlices([ev.vendors], (vendors) => {
+      const today = now.toISOString().slice(0, 10);
+      return countOffenders(
+        vendors.filter((v) => v.nextReviewDate < today).map((v) => v.id),
+        'vendors overdue for review',
+      );
+    }),
+
+  'quarterly-evidence-bundle': (ev, now) =>
+    withSlices([ev.archives], (archives) => {
+      const quarter = dueQuarter(now);
+      const label = `${quarter.start.toISOString().slice(0, 10)}..${quarter.end.toISOString().slice(0, 10)}`;
+      if (ev.accountCreatedAt >= quarter.end) {
+        return {
+          status: 'not_applicable',
+          measured: null,
+          detail: `The account did not exist during ${label}.`,
+        };
+      }
+      const covering = archives.find(
+        (a) => a.periodStart <= quarter.start && a.periodEnd >= quarter.end,
+      );
+      return {
+        status: covering ? 'pass' : 'fail',
+        measured: covering?.id ?? null,
+        detail: covering
+          ? `Bundle ${covering.id} covers ${label}.`
+          : `No signed bundle covers ${label}.`,
+      };
+    }),
+};
+
+/** Runs one control's test. */
+export function runControlTest(
+  controlId: string,
+  evidence: ControlEvidence,
+  now: Date,
+  config: ControlTestConfig,
+): ControlTestResult {
+  const control = CONTROLS.find((c) => c.id === controlId);
+  const evaluate = CONTROL_TESTS[controlId];
+  if (!control || !evaluate) throw new Error(`no automated test for control ${controlId}`);
+  const outcome = evaluate(evidence, now, config);
+  return {
+    controlId,
+    status: outcome.status,
+    measured: outcome.measured,
+    threshold: control.test.threshold,
+    detail: outcome.detail,
+    offenders: (outcome.offenders ?? []).slice(0, MAX_OFFENDERS),
+    evidence: outcome.evidence,
+    evaluatedAt: now.toISOString(),
+  };
+}
+
+/** Every control's test, in catalog order. */
+export function evaluateControls(
+  evidence: ControlEvidence,
+  now: Date,
+  config: ControlTestConfig,
+): ControlTestResult[] {
+  return CONTROLS.map((c) => runControlTest(c.id, evidence, now, config));
+}

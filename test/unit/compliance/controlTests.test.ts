@@ -1,0 +1,273 @@
+import { CONTROLS, CONTROL_IDS } from '../../../functions/compliance/controlCatalog';
+import {
+  CONTROL_TESTS,
+  DEFAULT_CONTROL_TEST_CONFIG,
+  dueQuarter,
+  evaluateControls,
+  runControlTest,
+  type ControlEvidence,
+} from '../../../functions/compliance/controlTests';
+import {
+  apiKey,
+  daysAgo,
+  healthyEvidence,
+  hoursAgo,
+  member,
+  missing,
+  NOW,
+  slice,
+} from './fixtures';
+
+const config = DEFAULT_CONTROL_TEST_CONFIG;
+const run = (controlId: string, evidence: ControlEvidence, now = NOW) =>
+  runControlTest(controlId, evidence, now, config);
+
+/** One failing fixture per control: the healthy evidence with exactly one thing broken. */
+const FAILING: Record<
+  string,
+  { evidence: Partial<ControlEvidence>; measured: unknown; offenders?: string[] }
+> = {
+  'mfa-privileged-members': {
+    evidence: {
+      members: slice([member('o1', 'owner'), member('a1', 'admin', { mfaEnrolled: false })]),
+    },
+    measured: 1,
+    offenders: ['a1'],
+  },
+  'api-key-idle-rotation': {
+    evidence: {
+      apiKeys: slice([
+        apiKey('fresh'),
+        apiKey('idle', { createdAt: daysAgo(120), lastUsedAt: daysAgo(91) }),
+        apiKey('never', { createdAt: daysAgo(95), lastUsedAt: null }),
+      ]),
+    },
+    measured: 2,
+    offenders: ['idle', 'never'],
+  },
+  'api-key-invalid-revoked': {
+    evidence: { apiKeys: slice([apiKey('k1'), apiKey('bad', { status: 'invalid' })]) },
+    measured: 1,
+    offenders: ['bad'],
+  },
+  'deprovisioned-users': {
+    evidence: {
+      members: slice([member('o1', 'owner'), member('gone', 'member', { authDisabled: true })]),
+    },
+    measured: 1,
+    offenders: ['gone'],
+  },
+  'owner-limit': {
+    evidence: {
+      members: slice(['o1', 'o2', 'o3', 'o4'].map((uid) => member(uid, 'owner'))),
+    },
+    measured: 4,
+    offenders: ['o1', 'o2', 'o3', 'o4'],
+  },
+  'encryption-in-transit': {
+    evidence: { encryptionInTransit: slice([{ id: 'cmek', appliesTo: 'at_rest' as const }]) },
+    measured: 0,
+  },
+  'audit-logging-active': {
+    evidence: { auditEventsLast24h: slice(0) },
+    measured: 0,
+  },
+  'audit-log-retention': {
+    evidence: { auditLogRetentionDays: slice(364) },
+    measured: 364,
+  },
+  'incident-runbook-ownership': {
+    evidence: {
+      runbookSteps: slice([
+        { procedureId: 'triage', order: 1, responsibleRole: 'on-call', slaMinutes: 15 },
+        { procedureId: 'triage', order: 2, responsibleRole: ' ', slaMinutes: 30 },
+        { procedureId: 'contain', order: 1, responsibleRole: 'security lead', slaMinutes: null },
+      ]),
+    },
+    measured: 2,
+    offenders: ['triage#2', 'contain#1'],
+  },
+  'vendor-review-schedule': {
+    evidence: {
+      vendors: slice([
+        { id: 'gcp', nextReviewDate: '2027-01-01' },
+        { id: 'stale', nextReviewDate: '2026-11-14' },
+      ]),
+    },
+    measured: 1,
+    offenders: ['stale'],
+  },
+  'quarterly-evidence-bundle': {
+    evidence: {
+      archives: slice([
+        { id: 'q2', periodStart: new Date('2026-04-01Z'), periodEnd: new Date('2026-07-01Z') },
+      ]),
+    },
+    measured: null,
+  },
+};
+
+describe('automated control tests', () => {
+  it('every catalog control has exactly one automated test and a failing fixture here', () => {
+    expect(Object.keys(CONTROL_TESTS).sort()).toEqual([...CONTROL_IDS].sort());
+    expect(Object.keys(FAILING).sort()).toEqual([...CONTROL_IDS].sort());
+  });
+
+  it.each(CONTROL_IDS)('%s passes on healthy evidence', (controlId) => {
+    const result = run(controlId, healthyEvidence());
+    expect(result).toMatchObject({ controlId, status: 'pass', offenders: [] });
+    expect(result.threshold).toBe(CONTROLS.find((c) => c.id === controlId)?.test.threshold);
+    expect(result.evaluatedAt).toBe(NOW.toISOString());
+    expect(result.evidence.length).toBeGreaterThan(0);
+  });
+
+  it.each(CONTROL_IDS)('%s fails when its evidence is broken, naming what failed', (controlId) => {
+    const fixture = FAILING[controlId];
+    const result = run(controlId, healthyEvidence(fixture.evidence));
+    expect(result.status).toBe('fail');
+    expect(result.measured).toEqual(fixture.measured);
+    expect(result.offenders).toEqual(fixture.offenders ?? []);
+  });
+
+  it.each(
+    CONTROL_IDS.filter(
+      (id) => id !== 'quarterly-evidence-bundle' && id !== 'encryption-in-transit',
+    ),
+  )('%s is inconclusive, not passing, when a stored document could not be parsed', (controlId) => {
+    const healthy = healthyEvidence();
+    const withMalformed = Object.fromEntries(
+      Object.entries(healthy).map(([k, v]) =>
+        typeof v === 'object' && v !== null && 'ok' in v && v.ok
+          ? [k, { ...v, malformed: 1 }]
+          : [k, v],
+      ),
+    ) as unknown as ControlEvidence;
+    const result = run(controlId, withMalformed);
+    expect(result.status).toBe('inconclusive');
+    expect(result.detail).toMatch(/stored document\(s\) could not be parsed/);
+  });
+
+  it('a degraded evidence slice makes the control inconclusive with the reason', () => {
+    const result = run(
+      'mfa-privileged-members',
+      healthyEvidence({ members: missing('accessReview section degraded: auth timeout') }),
+    );
+    expect(result).toMatchObject({ status: 'inconclusive', measured: null });
+    expect(result.detail).toContain('auth timeout');
+  });
+
+  it('an unknown Auth identity does not count as MFA enrolled for a privileged member', () => {
+    const result = run(
+      'mfa-privileged-members',
+      healthyEvidence({ members: slice([member('a1', 'admin', { mfaEnrolled: null })]) }),
+    );
+    expect(result).toMatchObject({ status: 'fail', offenders: ['a1'] });
+  });
+
+  it('a disabled membership needs neither MFA nor an owner seat', () => {
+    const members = slice([
+      member('o1', 'owner'),
+      ...['o2', 'o3', 'o4'].map((uid) =>
+        member(uid, 'owner', { memberDisabled: true, mfaEnrolled: false, authDisabled: true }),
+      ),
+    ]);
+    const evidence = healthyEvidence({ members });
+    for (const id of ['mfa-privileged-members', 'owner-limit', 'deprovisioned-users']) {
+      expect(run(id, evidence).status).toBe('pass');
+    }
+  });
+
+  it('the owner limit follows the configuration', () => {
+    const evidence = healthyEvidence({
+      members: slice(['o1', 'o2'].map((uid) => member(uid, 'owner'))),
+    });
+    expect(runControlTest('owner-limit', evidence, NOW, { maxOwners: 1 }).status).toBe('fail');
+    expect(runControlTest('owner-limit', evidence, NOW, { maxOwners: 2 }).status).toBe('pass');
+  });
+
+  it('a key used within 90 days passes however old it is; a revoked idle key is ignored', () => {
+    const evidence = healthyEvidence({
+      apiKeys: slice([
+        apiKey('old-busy', { createdAt: daysAgo(900), lastUsedAt: daysAgo(90) }),
+        apiKey('old-revoked', { status: 'revoked', createdAt: daysAgo(900), lastUsedAt: null }),
+        apiKey('young-unused', { createdAt: daysAgo(30), lastUsedAt: null }),
+      ]),
+    });
+    expect(run('api-key-idle-rotation', evidence).status).toBe('pass');
+  });
+
+  it('audit logging is not applicable when nobody was active in the last 24 hours', () => {
+    const evidence = healthyEvidence({
+      members: slice([member('o1', 'owner', { lastActiveAt: hoursAgo(25) })]),
+      auditEventsLast24h: slice(0),
+    });
+    expect(run('audit-logging-active', evidence).status).toBe('not_applicable');
+  });
+
+  it('no configured retention fails the retention control', () => {
+    const result = run(
+      'audit-log-retention',
+      healthyEvidence({ auditLogRetentionDays: slice(null) }),
+    );
+    expect(result).toMatchObject({ status: 'fail', measured: null });
+  });
+
+  it('a vendor due today is not overdue', () => {
+    const evidence = healthyEvidence({
+      vendors: slice([{ id: 'v', nextReviewDate: '2026-11-15' }]),
+    });
+    expect(run('vendor-review-schedule', evidence).status).toBe('pass');
+  });
+
+  describe('quarterly bundle', () => {
+    it('the due quarter is the last completed one once the 48-hour grace has passed', () => {
+      expect(dueQuarter(new Date('2026-10-03T00:00:01Z'))).toEqual({
+        start: new Date('2026-07-01Z'),
+        end: new Date('2026-10-01Z'),
+      });
+      expect(dueQuarter(new Date('2026-10-02T23:59:59Z'))).toEqual({
+        start: new Date('2026-04-01Z'),
+        end: new Date('2026-07-01Z'),
+      });
+      expect(dueQuarter(new Date('2027-01-05T00:00:00Z')).start).toEqual(new Date('2026-10-01Z'));
+    });
+
+    it('a bundle for a wider period that covers the quarter counts', () => {
+      const evidence = healthyEvidence({
+        archives: slice([
+          { id: 'year', periodStart: new Date('2026-01-01Z'), periodEnd: new Date('2027-01-01Z') },
+        ]),
+      });
+      expect(run('quarterly-evidence-bundle', evidence)).toMatchObject({
+        status: 'pass',
+        measured: 'year',
+      });
+    });
+
+    it('a bundle covering only part of the quarter does not count', () => {
+      const evidence = healthyEvidence({
+        archives: slice([
+          { id: 'part', periodStart: new Date('2026-08-01Z'), periodEnd: new Date('2026-10-01Z') },
+        ]),
+      });
+      expect(run('quarterly-evidence-bundle', evidence).status).toBe('fail');
+    });
+
+    it('an account created after the due quarter ended is not applicable', () => {
+      const evidence = healthyEvidence({ accountCreatedAt: daysAgo(10), archives: slice([]) });
+      expect(run('quarterly-evidence-bundle', evidence).status).toBe('not_applicable');
+    });
+  });
+
+  it('evaluateControls returns one result per control in catalog order', () => {
+    const results = evaluateControls(healthyEvidence(), NOW, config);
+    expect(results.map((r) => r.controlId)).toEqual(CONTROL_IDS);
+  });
+
+  it('offenders are capped at 50 while the measured count stays exact', () => {
+    const keys = Array.from({ length: 70 }, (_, i) => apiKey(`k${i}`, { status: 'invalid' }));
+    const result = run('api-key-invalid-revoked', healthyEvidence({ apiKeys: slice(keys) }));
+    expect(result.measured).toBe(70);
+    expect(result.offenders).toHaveLength(50);
+  });
+});

@@ -1,0 +1,71 @@
+import type {
+  ApiKeyFacts,
+  ControlEvidence,
+  MemberFacts,
+  Slice,
+} from '../../../functions/compliance/controlTests';
+import { levelOf, type Role } from '../../../functions/domain/roles';
+
+/** 2026-11-15T12:00Z: mid-quarter, so the last completed quarter is 2026-07-01..2026-10-01. */
+export const NOW = new Date('2026-11-15T12:00:00Z');
+const HOUR = 3_600_000;
+const DAY = 24 * HOUR;
+export const daysAgo = (n: number) => new Date(NOW.getTime() - n * DAY);
+export const hoursAgo = (n: number) => new Date(NOW.getTime() - n * HOUR);
+
+export const slice = <T>(value: T, malformed = 0): Slice<T> => ({
+  ok: true,
+  value,
+  malformed,
+  evidence: { source: 'report', pointer: '/fixture' },
+});
+
+export const missing = <T>(reason: string): Slice<T> => ({
+  ok: false,
+  reason,
+  evidence: { source: 'report', pointer: '/fixture' },
+});
+
+export function member(uid: string, role: Role, facts: Partial<MemberFacts> = {}): MemberFacts {
+  return {
+    uid,
+    role,
+    level: levelOf(role),
+    memberDisabled: false,
+    mfaEnrolled: true,
+    authDisabled: false,
+    lastActiveAt: hoursAgo(1),
+    ...facts,
+  };
+}
+
+export function apiKey(id: string, facts: Partial<ApiKeyFacts> = {}): ApiKeyFacts {
+  return { id, status: 'valid', createdAt: daysAgo(200), lastUsedAt: daysAgo(2), ...facts };
+}
+
+/** Evidence on which every control passes; each test breaks one thing. */
+export function healthyEvidence(overrides: Partial<ControlEvidence> = {}): ControlEvidence {
+  return {
+    accountCreatedAt: daysAgo(400),
+    members: slice([
+      member('o1', 'owner'),
+      member('a1', 'admin'),
+      member('m1', 'member', { mfaEnrolled: false }),
+    ]),
+    apiKeys: slice([apiKey('k1'), apiKey('k2', { status: 'revoked', lastUsedAt: null })]),
+    vendors: slice([{ id: 'gcp', nextReviewDate: '2027-01-01' }]),
+    encryptionInTransit: slice([
+      { id: 'tls', appliesTo: 'in_transit' },
+      { id: 'cmek', appliesTo: 'at_rest' },
+    ]),
+    auditLogRetentionDays: slice(400),
+    runbookSteps: slice([
+      { procedureId: 'triage', order: 1, responsibleRole: 'on-call engineer', slaMinutes: 15 },
+    ]),
+    auditEventsLast24h: slice(12),
+    archives: slice([
+      { id: '2026-Q3', periodStart: new Date('2026-07-01Z'), periodEnd: new Date('2026-10-01Z') },
+    ]),
+    ...overrides,
+  };
+}
