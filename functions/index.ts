@@ -4,10 +4,13 @@
  */
 import { onDocumentCreated, onDocumentWritten } from 'firebase-functions/v2/firestore';
 import { onRequest } from 'firebase-functions/v2/https';
-import { apiSecrets } from './config';
+import { onSchedule } from 'firebase-functions/v2/scheduler';
+import { apiSecrets, cacheSecrets } from './config';
 import { makeAccessHistoryHandler } from './handlers/accessHistoryTrigger';
 import { makeApiHandler } from './handlers/api';
+import { makeAuditRetentionHandler } from './handlers/auditRetentionJob';
 import { makeAuditRollupHandler } from './handlers/auditRollupTrigger';
+import { makeEvidenceCacheInvalidationHandler } from './handlers/evidenceCacheTrigger';
 
 /** `/api/**` (Hosting rewrite) — evidence report, archives, audit-log query, public key. */
 export const api = onRequest({ secrets: apiSecrets, cors: false }, makeApiHandler());
@@ -23,3 +26,21 @@ export const memberAccessHistory = onDocumentWritten(
   { document: 'accounts/{accountId}/members/{uid}', retry: true },
   makeAccessHistoryHandler(),
 );
+
+/** Daily audit-log retention; deletes only what a signed bundle holds. Rollups are kept. */
+export const auditRetention = onSchedule(
+  { schedule: 'every day 03:30', timeZone: 'UTC' },
+  makeAuditRetentionHandler(),
+);
+
+/** Writes that change evidence drop the account's cached report (one trigger per collection). */
+const invalidatesEvidence = (document: string) =>
+  onDocumentWritten(
+    { document: `accounts/{accountId}/${document}`, secrets: cacheSecrets },
+    makeEvidenceCacheInvalidationHandler(),
+  );
+export const evidenceCacheMembers = invalidatesEvidence('members/{uid}');
+export const evidenceCacheDepartments = invalidatesEvidence('departments/{departmentId}');
+export const evidenceCacheResources = invalidatesEvidence('resources/{resourceId}');
+export const evidenceCacheApiKeys = invalidatesEvidence('apiKeys/{keyId}');
+export const evidenceCacheSettings = invalidatesEvidence('settings/{settingId}');

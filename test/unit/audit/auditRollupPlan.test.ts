@@ -1,0 +1,114 @@
+import { Timestamp } from 'firebase-admin/firestore';
+import { encodeKey } from '../../../functions/audit/keys';
+import { planRollup, withoutActor } from '../../../functions/audit/rollupPlan';
+import { sumRollups, topActors } from '../../../functions/audit/rollupMath';
+import { rollupShardSchema } from '../../../functions/schema/audit';
+
+const event = (overrides: Record<string, unknown> = {}) => ({
+  timestamp: Timestamp.fromDate(new Date('2026-02-10T23:30:00Z')),
+  actorId: 'u1',
+  actorEmail: 'u1@example.com',
+  action: 'role.assign',
+  resourceType: 'member',
+  result: 'success',
+  ...overrides,
+});
+
+const delivery = (data: Record<string, unknown>, eventId = 'e1') => ({
+  accountId: 'acct',
+  eventId,
+  deliveryId: `ce-${eventId}`,
+  data,
+  arrivedAt: new Date('2026-02-12T08:00:00Z'),
+});
+
+describe('rollup plan', () => {
+  it('places an event on the UTC day of its own timestamp, not of its arrival', () => {
+    const plan = planRollup(delivery(event()));
+    expect(plan.day).toBe('2026-02-10');
+    expect(plan.docId).toBe(`2026-02-10_${String(plan.shard).padStart(2, '0')}`);
+  });
+
+  it('counts total, result, action and actor of a valid event', () => {
+    const plan = planRollup(delivery(event()));
+    expect(plan.problem).toBeUndefined();
+    expect(plan.increments).toEqual([
+      ['total'],
+      ['results', 'success'],
+      ['actions', encodeKey('role.assign')],
+      ['actors', 'u1', 'count'],
+    ]);
+    expect(plan.values).toEqual([{ path: ['actors', 'u1', 'email'], value: 'u1@example.com' }]);
+  });
+
+  it('counts a malformed event as malformed with the reason, on its timestamp day when readable', () => {
+    const plan = planRollup(delivery(event({ result: 'maybe', action: 'NotDotted' })));
+    expect(plan.increments).toEqual([['total'], ['malformed']]);
+    expect(plan.problem).toMatch(/result/);
+    expect(plan.day).toBe('2026-02-10');
+  });
+
+  it('counts an event without a usable timestamp on its arrival day', () => {
+    const plan = planRollup(delivery(event({ timestamp: 'yesterday' })));
+    expect(plan.increments).toEqual([['total'], ['malformed']]);
+    expect(plan.day).toBe('2026-02-12');
+  });
+
+  it('keys the dedupe marker on the function and the delivery id', () => {
+    const plan = planRollup(delivery(event()));
+    expect(plan.markerId).toBe('auditRollup:ce-e1');
+    expect(planRollup(delivery(event())).markerId).toBe(plan.markerId);
+  });
+
+  it('degrades to actorsOverflow while keeping every other counter', () => {
+    const degraded = withoutActor(planRollup(delivery(event())));
+    expect(degraded.increments).toEqual([
+      ['total'],
+      ['results', 'success'],
+      ['actions', encodeKey('role.assign')],
+      ['actorsOverflow'],
+    ]);
+    expect(degraded.values).toEqual([]);
+  });
+});
+
+describe('rollup sums', () => {
+  const shard = (data: Record<string, unknown>) =>
+    rollupShardSchema.parse({ day: '2026-02-10', shard: 0, ...data });
+
+  it('sums shards and decodes action and actor names', () => {
+    const totals = sumRollups([
+      shard({
+        total: 3,
+        results: { success: 2, denied: 1 },
+        actions: { [encodeKey('auth.login')]: 3 },
+        actors: { [encodeKey('a.b')]: { count: 3, email: 'a@b' } },
+      }),
+      shard({
+        total: 2,
+        malformed: 1,
+        results: { success: 1 },
+        actions: { [encodeKey('auth.login')]: 1 },
+        actors: { [encodeKey('a.b')]: { count: 1 } },
+        actorsOverflow: 0,
+      }),
+    ]);
+    expect(totals).toMatchObject({
+      total: 5,
+      malformed: 1,
+      byAction: { 'auth.login': 4 },
+      byResult: { success: 3, denied: 1 },
+    });
+    expect(totals.actors.get('a.b')).toEqual({ count: 4, email: 'a@b' });
+  });
+
+  it('ranks top actors by count, ties by id, and cuts at the limit', () => {
+    const actors = new Map([
+      ['c', { count: 5 }],
+      ['a', { count: 5 }],
+      ['b', { count: 9 }],
+      ['d', { count: 1 }],
+    ]);
+    expect(topActors(actors, 3).map((a) => a.actorId)).toEqual(['b', 'a', 'c']);
+  });
+});
