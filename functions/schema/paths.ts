@@ -24,6 +24,16 @@ export const COLLECTIONS = {
   /** `accessHistory/{cloudEventId}`: one role/department change of a member (accessHistoryDocSchema). */
   accessHistory: 'accessHistory',
   evidenceArchives: 'evidenceArchives',
+  /**
+   * `controlResults/{controlId}`: latest automated test result and auto-finding cycle
+   * (controlStateDocSchema); `controlResults/{controlId}/days/{YYYY-MM-DD}`: first/last result of
+   * each UTC day (controlDayDocSchema), for period exports.
+   */
+  controlResults: 'controlResults',
+  /** `findings/{id}`: manual findings (random id) and automatic ones (`auto-{controlId}-{cycle}`). */
+  findings: 'findings',
+  /** `incidents/{id}`: security incidents with timeline and change history (incidentDocSchema). */
+  incidents: 'incidents',
 } as const;
 
 export const COMPLIANCE_SETTINGS_DOC = 'compliance';
