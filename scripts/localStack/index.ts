@@ -1,0 +1,276 @@
+/**
+ * The local stack: everything `npm start` and `npm run stack` run, in one place.
+ *
+ *   redis-server ─ Upstash REST adapter          (in this process)
+ *   Storage emulator                             (in this process)
+ *   firebase emulators: auth, firestore, functions, hosting   (child process)
+ *
+ * `startStack()` resolves once all of it answers, with the env a command needs to use it.
+ */
+import { randomBytes } from 'node:crypto';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { ManagedChild } from './children';
+import { writeStackFirebaseConfig } from './firebaseConfig';
+import { chooseFirestoreEmulator } from './firestoreJar';
+import { portOffsetFromEnv, shiftedPorts } from './ports';
+import { preflight } from './preflight';
+import { startRedisServer } from './redisServer';
+import { generateThrowawaySigningKey } from './signingKey';
+import { startStorageEmulator } from './storageEmulator';
+import type { StackEnv, StackPorts } from './types';
+import { startUpstashRestAdapter } from './upstashRestAdapter';
+
+export type { SeedDemo, SeedResult, StackEnv, StackPorts } from './types';
+
+export const PROJECT_ID = 'demo-soc2';
+export const EVIDENCE_BUCKET = 'demo-soc2-evidence';
+const FUNCTION_REGION = 'us-central1';
+const FIREBASE_READY_TIMEOUT_MS = 180_000;
+const API_READY_TIMEOUT_MS = 60_000;
+/**
+ * Output that means the start failed, so we stop waiting at once. The param prompt is the Functions
+ * emulator asking for a `defineString` value on a terminal it does not have: it would wait forever.
+ */
+const FIREBASE_FAILURES =
+  /Failed to load function definition from source[^\n]*|Could not start [^\n]*|Enter a \w+ value for [^\n]*|Error: [^\n]*/;
+
+export interface StackOptions {
+  projectDir: string;
+  /** Send emulator chatter to `.stack/<offset>/emulators.log` only. */
+  quiet: boolean;
+  /** Progress lines (not emulator output). */
+  log?: (line: string) => void;
+}
+
+export interface RunningStack {
+  env: StackEnv;
+  ports: StackPorts;
+  offset: number;
+  /** The public half of the throwaway signing key (SPKI PEM). */
+  signingPublicKeyPem: string;
+  /** `.stack/<offset>/emulators.log`. */
+  emulatorLog: string;
+  /** Called once if a child (firebase, redis) dies while the stack is up. */
+  onUnexpectedExit(callback: (what: string, code: number | null) => void): void;
+  /** Last lines of the emulators' output, for error reports. */
+  emulatorTail(lines?: number): string;
+  /** Stops everything; safe to call more than once. */
+  stop(): Promise<void>;
+}
+
+/** Undo steps, run newest first, so a failed start leaves nothing behind. */
+class Teardown {
+  private readonly steps: { what: string; run: () => Promise<void> | void }[] = [];
+  private done: Promise<void> | undefined;
+
+  add(what: string, run: () => Promise<void> | void): void {
+    this.steps.push({ what, run });
+  }
+
+  run(): Promise<void> {
+    this.done ??= (async () => {
+      for (const step of this.steps.reverse()) {
+        try {
+          await step.run();
+        } catch (error) {
+          console.error(`local stack: stopping ${step.what} failed: ${(error as Error).message}`);
+        }
+      }
+    })();
+    return this.done;
+  }
+}
+
+function buildEnv(
+  ports: StackPorts,
+  signingKey: { privateKeyPem: string; keyId: string },
+  token: string,
+): StackEnv {
+  return {
+    FIRESTORE_EMULATOR_HOST: `127.0.0.1:${ports.firestore}`,
+    FIREBASE_AUTH_EMULATOR_HOST: `127.0.0.1:${ports.auth}`,
+    STORAGE_EMULATOR_HOST: `http://127.0.0.1:${ports.storage}`,
+    FIREBASE_STORAGE_EMULATOR_HOST: `127.0.0.1:${ports.storage}`,
+    GCLOUD_PROJECT: PROJECT_ID,
+    EVIDENCE_API_URL: `http://127.0.0.1:${ports.hosting}/api`,
+    FUNCTIONS_EMULATOR_URL: `http://127.0.0.1:${ports.functions}/${PROJECT_ID}/${FUNCTION_REGION}/api`,
+    UPSTASH_REDIS_REST_URL: `http://127.0.0.1:${ports.upstash}`,
+    UPSTASH_REDIS_REST_TOKEN: token,
+    SIGNING_PRIVATE_KEY: signingKey.privateKeyPem,
+    SIGNING_KEY_ID: signingKey.keyId,
+    EVIDENCE_BUCKET,
+    REDIS_PORT: String(ports.redis),
+  };
+}
+
+/** Polls until the hub lists the emulators we asked for. */
+async function waitForHub(hubPort: number, timeoutMs: number): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  let last = '';
+  while (Date.now() < deadline) {
+    try {
+      const response = await fetch(`http://127.0.0.1:${hubPort}/emulators`);
+      const running = Object.keys((await response.json()) as Record<string, unknown>);
+      if (['auth', 'firestore', 'functions', 'hosting'].every((name) => running.includes(name)))
+        return;
+      last = `hub lists ${running.join(', ')}`;
+    } catch (error) {
+      last = (error as Error).message;
+    }
+    await new Promise((resolve) => setTimeout(resolve, 250));
+  }
+  throw new Error(`The emulator hub on port ${hubPort} did not list every emulator (${last})`);
+}
+
+/**
+ * The functions are served once the Hosting rewrite stops answering 404/503 ("function not
+ * found" / still loading). Any other status, even a 500, means the `api` function ran. The same
+ * request warms the worker up, so the first test does not pay for the cold start.
+ */
+async function waitForApi(apiUrl: string, timeoutMs: number): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  let last = '';
+  while (Date.now() < deadline) {
+    try {
+      const response = await fetch(`${apiUrl}/health`);
+      if (response.status !== 404 && response.status !== 503) return;
+      last = `${response.status} ${(await response.text()).slice(0, 200)}`;
+    } catch (error) {
+      last = (error as Error).message;
+    }
+    await new Promise((resolve) => setTimeout(resolve, 500));
+  }
+  throw new Error(`${apiUrl}/health never reached the api function (last answer: ${last})`);
+}
+
+export async function startStack(options: StackOptions): Promise<RunningStack> {
+  const log = options.log ?? ((line: string) => console.log(line));
+  const started = Date.now();
+  const offset = portOffsetFromEnv();
+  const ports = shiftedPorts(offset);
+  await preflight(options.projectDir, ports, offset);
+
+  const teardown = new Teardown();
+  const exitListeners: ((what: string, code: number | null) => void)[] = [];
+  const stackDir = path.join(options.projectDir, '.stack', String(offset));
+  fs.mkdirSync(stackDir, { recursive: true });
+  // Short and per stack: firebase-tools keeps its hub locator file and worker sockets in TMPDIR,
+  // and two stacks sharing one would see each other.
+  const tmpDir = fs.mkdtempSync(path.join(os.tmpdir(), `soc2-stack-${offset}-`));
+  teardown.add('temp dir', () => fs.rmSync(tmpDir, { recursive: true, force: true }));
+
+  const signingKey = generateThrowawaySigningKey();
+  const env = buildEnv(ports, signingKey, `local-${randomBytes(16).toString('hex')}`);
+  const emulatorLog = path.join(stackDir, 'emulators.log');
+  let firebase: ManagedChild | undefined;
+
+  try {
+    const redis = await startRedisServer({
+      port: ports.redis,
+      workDir: tmpDir,
+      logFile: path.join(stackDir, 'redis.log'),
+      projectDir: options.projectDir,
+    });
+    teardown.add('redis-server', () => redis.stop(5_000, 'SIGTERM'));
+    redis.onUnexpectedExit((code) =>
+      exitListeners.forEach((listener) => listener('redis-server', code)),
+    );
+
+    const adapter = await startUpstashRestAdapter({
+      port: ports.upstash,
+      token: env.UPSTASH_REDIS_REST_TOKEN,
+      redisPort: ports.redis,
+    });
+    teardown.add('Upstash REST adapter', () => adapter.stop());
+
+    const storage = await startStorageEmulator({
+      projectId: PROJECT_ID,
+      port: ports.storage,
+      buckets: [EVIDENCE_BUCKET],
+      blobDir: path.join(tmpDir, 'storage'),
+    });
+    teardown.add('Storage emulator', () => storage.stop());
+    log(
+      `local stack: redis ${ports.redis}, Upstash REST ${ports.upstash}, storage ${ports.storage}`,
+    );
+
+    const firestore = chooseFirestoreEmulator(
+      options.projectDir,
+      path.join(options.projectDir, '.stack'),
+    );
+    log(`local stack: Firestore emulator: ${firestore.description}`);
+    const configPath = writeStackFirebaseConfig(options.projectDir, stackDir, offset, ports, {
+      // Values for the functions' defineString params (see firebaseConfig.ts). Secrets
+      // (defineSecret) are not listed: the Functions emulator passes its own environment on to
+      // the function workers, so they arrive through `childEnv` below.
+      EVIDENCE_BUCKET: env.EVIDENCE_BUCKET,
+      UPSTASH_REDIS_REST_URL: env.UPSTASH_REDIS_REST_URL,
+      SIGNING_KEY_ID: env.SIGNING_KEY_ID,
+    });
+    teardown.add('stack config', () => fs.rmSync(configPath, { force: true }));
+
+    const childEnv: NodeJS.ProcessEnv = { ...process.env, ...env, TMPDIR: tmpDir };
+    // firebase-tools sets these itself for the emulators it runs; inherited values would only
+    // confuse it (and could point at another stack).
+    delete childEnv.FIRESTORE_EMULATOR_HOST;
+    delete childEnv.FIREBASE_AUTH_EMULATOR_HOST;
+    if (firestore.binaryPath) childEnv.FIRESTORE_EMULATOR_BINARY_PATH = firestore.binaryPath;
+
+    log(
+      `local stack: starting the Firebase emulators (output: ${path.relative(options.projectDir, emulatorLog)})`,
+    );
+    firebase = new ManagedChild(
+      'firebase emulators',
+      path.join(options.projectDir, 'node_modules', '.bin', 'firebase'),
+      [
+        '--non-interactive',
+        'emulators:start',
+        '--only',
+        'auth,firestore,functions,hosting',
+        '--project',
+        PROJECT_ID,
+        '--config',
+        configPath,
+      ],
+      { env: childEnv, cwd: options.projectDir, logFile: emulatorLog, echo: !options.quiet },
+    );
+    const firebaseChild = firebase;
+    teardown.add('Firebase emulators', () => firebaseChild.stop(15_000));
+
+    await firebase.waitFor(/All emulators ready/, FIREBASE_READY_TIMEOUT_MS, FIREBASE_FAILURES);
+    await waitForHub(ports.hub, 10_000);
+    await waitForApi(env.EVIDENCE_API_URL, API_READY_TIMEOUT_MS);
+    firebase.onUnexpectedExit((code) =>
+      exitListeners.forEach((listener) => listener('firebase emulators', code)),
+    );
+  } catch (error) {
+    const tail = firebase ? `\n--- last lines of ${emulatorLog} ---\n${firebase.tail(30)}` : '';
+    const hint = /Enter a \w+ value for/.test((error as Error).message)
+      ? '\nA defineString param has no local value (the emulator prompts even when it has a default):' +
+        ' give it one in a committed .env at the project root, or add it to the stack params in' +
+        ' scripts/localStack/index.ts. Names firebase-tools reserves (FUNCTION_REGION, PORT,' +
+        ' FIREBASE_*, …) cannot be given a value at all: rename such a param.'
+      : '';
+    await teardown.run();
+    throw new Error(`The local stack did not start: ${(error as Error).message}${hint}${tail}`);
+  }
+
+  log(
+    `local stack: ready in ${((Date.now() - started) / 1000).toFixed(1)} s (port offset ${offset})`,
+  );
+  const firebaseChild = firebase;
+  return {
+    env,
+    ports,
+    offset,
+    signingPublicKeyPem: signingKey.publicKeyPem,
+    emulatorLog,
+    onUnexpectedExit: (callback) => {
+      exitListeners.push(callback);
+    },
+    emulatorTail: (lines) => firebaseChild.tail(lines),
+    stop: () => teardown.run(),
+  };
+}
