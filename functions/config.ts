@@ -23,3 +23,6 @@ export const params = {
 
 /** Secrets the HTTPS API binds (it signs on-demand bundles and reads the cache). */
 export const apiSecrets = [params.upstashToken, params.signingPrivateKey];
+
+/** Secrets the evidence-cache invalidation triggers bind (they only touch the cache). */
+export const cacheSecrets = [params.upstashToken];

@@ -1,6 +1,15 @@
 import type { Route } from './router';
 import { auditLogRoutes } from './routes/auditLogs';
+import { complianceRoutes } from './routes/compliance';
+import { evidenceRoutes } from './routes/evidence';
 import { healthRoutes } from './routes/health';
+import { openApiRoutes } from './routes/openapi';
 
 /** Every `/api` route. Each feature contributes its own list from functions/http/routes/. */
-export const ROUTES: readonly Route[] = [...healthRoutes, ...auditLogRoutes];
+export const ROUTES: readonly Route[] = [
+  ...healthRoutes,
+  ...auditLogRoutes,
+  ...evidenceRoutes,
+  ...openApiRoutes,
+  ...complianceRoutes,
+];

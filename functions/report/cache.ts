@@ -1,0 +1,113 @@
+import * as logger from 'firebase-functions/logger';
+import type { Deps } from '../app/deps';
+import { evidenceReportSchema, type EvidenceReport } from '../schema/evidence';
+import { REPORT_VERSION, SECTION_SLUGS, type SectionKey, type SectionSlug } from '../schema/report';
+import { buildReport } from './buildReport';
+
+/** How long a section that computed cleanly is served from the cache (CONTRACT §4: 5 minutes). */
+export const SECTION_TTL_SECONDS = 300;
+/** A degraded section is kept only briefly, so a transient failure heals on its own. */
+export const DEGRADED_TTL_SECONDS = 15;
+
+export type CacheOutcome = 'hit' | 'miss' | 'bypass';
+
+/**
+ * Keys. Each account has a generation counter; section entries carry the generation they were
+ * computed under. Invalidation increments the counter (one O(1) call, no SCAN): entries of older
+ * generations are never read again and expire on their TTL. The counter itself has no TTL, so it
+ * can never fall back to a generation whose entries are still alive.
+ */
+export const generationKey = (accountId: string) => `evidence:${accountId}:gen`;
+export const sectionCacheKey = (accountId: string, generation: number, key: SectionKey) =>
+  `evidence:${accountId}:g${generation}:v${REPORT_VERSION}:${key}`;
+
+/** Reads a stored generation; anything but a non-negative integer counts as generation 0. */
+export function parseGeneration(raw: string | null): number {
+  const value = Number(raw ?? 0);
+  return Number.isSafeInteger(value) && value >= 0 ? value : 0;
+}
+
+/**
+ * Makes every cached section of the account stale. Called by the Firestore triggers on writes
+ * that change evidence. A cache that does not answer is logged: entries then live out their TTL.
+ */
+export async function invalidateAccountCache(
+  deps: Pick<Deps, 'cache'>,
+  accountId: string,
+): Promise<boolean> {
+  const generation = await deps.cache.incr(generationKey(accountId));
+  if (generation === undefined) {
+    logger.error('evidence cache invalidation failed; entries expire on their TTL', { accountId });
+    return false;
+  }
+  return true;
+}
+
+const sectionShapes = evidenceReportSchema.shape.sections.shape;
+
+/** A cached entry is used only if it still matches its schema (a corrupt entry is a miss). */
+function parseCachedSection(key: SectionKey, raw: string | null) {
+  if (raw === null) return undefined;
+  try {
+    const parsed = sectionShapes[key].safeParse(JSON.parse(raw));
+    return parsed.success ? parsed.data : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * The report (or the requested sections) with each section served from the cache when it is
+ * there and computed otherwise. Call only after authorization: the cache is keyed by account,
+ * not by caller.
+ */
+export async function cachedReport(
+  deps: Deps,
+  accountId: string,
+  slugs: readonly SectionSlug[],
+  build: typeof buildReport = buildReport,
+): Promise<{ report: EvidenceReport; cache: CacheOutcome }> {
+  const rawGeneration = await deps.cache.get(generationKey(accountId));
+  const generation = rawGeneration === undefined ? undefined : parseGeneration(rawGeneration);
+  const keys = slugs.map((slug) => SECTION_SLUGS[slug]);
+  const cached =
+    generation === undefined
+      ? undefined
+      : await deps.cache.mget(keys.map((key) => sectionCacheKey(accountId, generation, key)));
+  if (generation === undefined || cached === undefined) {
+    return { report: await build(deps, accountId, { sections: [...slugs] }), cache: 'bypass' };
+  }
+
+  const sections: Record<string, { status: string } | undefined> = {};
+  const missing: SectionSlug[] = [];
+  slugs.forEach((slug, i) => {
+    const section = parseCachedSection(keys[i], cached[i]);
+    if (section) sections[keys[i]] = section;
+    else missing.push(slug);
+  });
+  if (missing.length > 0) {
+    const fresh = await build(deps, accountId, { sections: missing });
+    await Promise.all(
+      missing.map((slug) => {
+        const key = SECTION_SLUGS[slug];
+        const section = fresh.sections[key];
+        sections[key] = section;
+        return deps.cache.set(
+          sectionCacheKey(accountId, generation, key),
+          JSON.stringify(section),
+          section?.status === 'ok' ? SECTION_TTL_SECONDS : DEGRADED_TTL_SECONDS,
+        );
+      }),
+    );
+  }
+  // Report order, whatever order sections were found or computed in.
+  const ordered = Object.fromEntries(keys.map((key) => [key, sections[key]]));
+  const report: EvidenceReport = {
+    version: REPORT_VERSION,
+    accountId,
+    generatedAt: deps.now().toISOString(),
+    complete: keys.every((key) => sections[key]?.status === 'ok'),
+    sections: ordered as EvidenceReport['sections'],
+  };
+  return { report, cache: missing.length === 0 ? 'hit' : 'miss' };
+}
