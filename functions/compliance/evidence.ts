@@ -1,0 +1,196 @@
+import { Timestamp } from 'firebase-admin/firestore';
+import * as logger from 'firebase-functions/logger';
+import type { Deps } from '../app/deps';
+import { buildReport } from '../report/buildReport';
+import { archiveIndexSchema } from '../schema/bundle';
+import { parseDocument } from '../schema/common';
+import type { EvidencePointer } from '../schema/compliance';
+import type { EvidenceReport, EvidenceSection } from '../schema/evidence';
+import { subcollectionPath } from '../schema/paths';
+import { SECTION_SLUGS, type SectionKey, type SectionSlug } from '../schema/report';
+import { CONTROLS } from './controlCatalog';
+import {
+  ACTIVITY_WINDOW_HOURS,
+  type ArchiveFacts,
+  type ControlEvidence,
+  type Slice,
+} from './controlTests';
+
+/**
+ * Assembles what the control tests see: the evidence report's sections (the same data an auditor
+ * downloads), the archive index, and a count of the last day's audit events.
+ */
+
+/** Every report section some control rests on, as `?section=` slugs for buildReport. */
+export const CONTROL_SECTION_SLUGS: SectionSlug[] = (
+  Object.entries(SECTION_SLUGS) as [SectionSlug, SectionKey][]
+)
+  .filter(([, key]) => CONTROLS.some((c) => c.evidence.sections.includes(key)))
+  .map(([slug]) => slug);
+
+/** The archive index fields the bundle test needs; the rest of the document is the bundle's. */
+const archiveFactsSchema = archiveIndexSchema.pick({
+  status: true,
+  periodStart: true,
+  periodEnd: true,
+});
+
+const reportPointer = (section: SectionKey, pointer: string): EvidencePointer => ({
+  source: 'report',
+  section,
+  pointer,
+});
+
+/**
+ * A slice from one report section. A section degraded only by malformed documents still carries
+ * the valid ones (they are checked; the malformed ones make passing results inconclusive); any
+ * other degradation means the data is a safe empty placeholder, which proves nothing.
+ */
+function fromSection<K extends SectionKey, T>(
+  report: EvidenceReport,
+  key: K,
+  pointer: string,
+  pick: (data: EvidenceSection<K>['data']) => { value: T; malformed?: number },
+): Slice<T> {
+  const evidence = reportPointer(key, pointer);
+  const section = report.sections[key] as EvidenceSection<K> | undefined;
+  if (!section) return { ok: false, reason: `report section ${key} missing`, evidence };
+  if (section.status !== 'ok' && section.error?.code !== 'malformed_documents') {
+    return {
+      ok: false,
+      reason: `report section ${key} degraded (${section.error?.code ?? 'unknown'}: ${section.error?.message ?? ''})`,
+      evidence,
+    };
+  }
+  const { value, malformed = 0 } = pick(section.data);
+  return { ok: true, value, malformed, evidence };
+}
+
+const malformedIn = (list: readonly { path: string }[], collection: string) =>
+  list.filter((m) => m.path.includes(`/${collection}/`)).length;
+
+/** Pure: the report's part of the evidence. */
+export function evidenceFromReport(
+  report: EvidenceReport,
+  extras: Pick<ControlEvidence, 'accountCreatedAt' | 'auditEventsLast24h' | 'archives'>,
+): ControlEvidence {
+  const date = (iso: string | null) => (iso === null ? null : new Date(iso));
+  return {
+    ...extras,
+    members: fromSection(report, 'accessReview', '/members', (d) => ({
+      value: d.members.map((m) => ({
+        uid: m.uid,
+        role: m.role,
+        level: m.level,
+        memberDisabled: m.membershipDisabled,
+        mfaEnrolled: m.identity?.mfaEnrolled ?? null,
+        authDisabled: m.identity?.disabled ?? null,
+        lastActiveAt: date(m.lastActiveAt),
+      })),
+      malformed: malformedIn(d.malformedDocuments, 'members'),
+    })),
+    apiKeys: fromSection(report, 'accessReview', '/apiKeys/keys', (d) => ({
+      value: d.apiKeys.keys.map((k) => ({
+        id: k.id,
+        status: k.status,
+        createdAt: new Date(k.createdAt),
+        lastUsedAt: date(k.lastUsedAt),
+      })),
+      malformed: malformedIn(d.malformedDocuments, 'apiKeys'),
+    })),
+    vendors: fromSection(report, 'vendorRegister', '/vendors', (d) => ({
+      value: d.vendors.map((v) => ({ id: v.id, nextReviewDate: v.nextReviewDate })),
+    })),
+    encryptionInTransit: fromSection(report, 'encryptionInventory', '/controls', (d) => ({
+      value: d.controls.map((c) => ({ id: c.id, appliesTo: c.appliesTo })),
+    })),
+    auditLogRetentionDays: fromSection(report, 'retentionPolicy', '/auditLogDays', (d) => ({
+      value: d.auditLogDays,
+    })),
+    runbookSteps: fromSection(report, 'incidentResponse', '/procedures', (d) => ({
+      value: d.procedures.flatMap((p) =>
+        p.steps.map((s) => ({
+          procedureId: p.id,
+          order: s.order,
+          responsibleRole: s.responsibleRole,
+          slaMinutes: s.slaMinutes,
+        })),
+      ),
+    })),
+  };
+}
+
+export interface ArchiveEntry extends ArchiveFacts {
+  createdAt: Date;
+}
+
+/** Complete bundles of the account, newest period first; malformed index documents are counted. */
+export async function readArchives(deps: Deps, accountId: string): Promise<Slice<ArchiveEntry[]>> {
+  const path = subcollectionPath(accountId, 'evidenceArchives');
+  const evidence: EvidencePointer = { source: 'evidenceArchives', pointer: path };
+  try {
+    const snapshot = await deps.db.collection(path).get();
+    const archives: ArchiveEntry[] = [];
+    let malformed = 0;
+    for (const doc of snapshot.docs) {
+      const parsed = parseDocument(
+        archiveFactsSchema.extend({ createdAt: archiveIndexSchema.shape.createdAt }),
+        doc.ref.path,
+        doc.data(),
+      );
+      if (parsed.ok) archives.push({ id: doc.id, ...parsed.value });
+      else {
+        malformed += 1;
+        logger.warn('malformed evidence archive index document', {
+          accountId,
+          problem: parsed.error.message,
+        });
+      }
+    }
+    archives.sort((a, b) => b.periodEnd.getTime() - a.periodEnd.getTime());
+    return { ok: true, value: archives, malformed, evidence };
+  } catch (error) {
+    logger.error('evidence archive index unreadable', { accountId, error: String(error) });
+    return { ok: false, reason: 'evidence archive index unreadable', evidence };
+  }
+}
+
+async function countRecentAuditEvents(
+  deps: Deps,
+  accountId: string,
+  now: Date,
+): Promise<Slice<number>> {
+  const path = subcollectionPath(accountId, 'auditLogs');
+  const evidence: EvidencePointer = { source: 'auditLogs', pointer: path };
+  const since = new Date(now.getTime() - ACTIVITY_WINDOW_HOURS * 3_600_000);
+  try {
+    const snapshot = await deps.db
+      .collection(path)
+      .where('timestamp', '>=', Timestamp.fromDate(since))
+      .count()
+      .get();
+    return { ok: true, value: snapshot.data().count, malformed: 0, evidence };
+  } catch (error) {
+    logger.error('recent audit events not countable', { accountId, error: String(error) });
+    return { ok: false, reason: 'audit log unreadable', evidence };
+  }
+}
+
+/** Reads everything the control tests need, in parallel. Never throws for missing evidence. */
+export async function gatherControlEvidence(
+  deps: Deps,
+  accountId: string,
+  accountCreatedAt: Date,
+  now: Date,
+): Promise<{ evidence: ControlEvidence; report: EvidenceReport; archives: Slice<ArchiveEntry[]> }> {
+  const [report, archives, auditEventsLast24h] = await Promise.all([
+    buildReport(deps, accountId, { asOf: now, sections: CONTROL_SECTION_SLUGS }),
+    readArchives(deps, accountId),
+    countRecentAuditEvents(deps, accountId, now),
+  ]);
+  return {
+    evidence: evidenceFromReport(report, { accountCreatedAt, auditEventsLast24h, archives }),
+    report,
+    archives,
+  };
+}
