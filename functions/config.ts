@@ -1,4 +1,4 @@
-import { defineSecret, defineString } from 'firebase-functions/params';
+import { defineInt, defineSecret, defineString } from 'firebase-functions/params';
 
 /**
  * Deployment parameters. `.value()` is read only at run time (inside handlers), never at module
@@ -19,6 +19,11 @@ export const params = {
     description: 'Identifier of the signing key, written into every manifest.',
   }),
   region: defineString('FUNCTION_REGION', { default: 'us-central1' }),
+  /** The owner-limit control (CC6.3) fails when an account has more active owners than this. */
+  complianceMaxOwners: defineInt('COMPLIANCE_MAX_OWNERS', {
+    default: 3,
+    description: 'Most owners an account may have before the owner-limit control fails.',
+  }),
 } as const;
 
 /** Secrets the HTTPS API binds (it signs on-demand bundles and reads the cache). */
