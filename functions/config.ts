@@ -18,7 +18,6 @@ export const params = {
   signingKeyId: defineString('SIGNING_KEY_ID', {
     description: 'Identifier of the signing key, written into every manifest.',
   }),
-  region: defineString('FUNCTION_REGION', { default: 'us-central1' }),
   /** The owner-limit control (CC6.3) fails when an account has more active owners than this. */
   complianceMaxOwners: defineInt('COMPLIANCE_MAX_OWNERS', {
     default: 3,
