@@ -5,8 +5,10 @@
 import { onDocumentCreated, onDocumentWritten } from 'firebase-functions/v2/firestore';
 import { onRequest } from 'firebase-functions/v2/https';
 import { onSchedule } from 'firebase-functions/v2/scheduler';
+import { onTaskDispatched } from 'firebase-functions/v2/tasks';
 import { apiSecrets, cacheSecrets } from './config';
 import { makeAccessHistoryHandler } from './handlers/accessHistoryTrigger';
+import { makeArchiveTaskHandler, makeQuarterlyArchiveHandler } from './handlers/archive';
 import { makeApiHandler } from './handlers/api';
 import { makeAuditRetentionHandler } from './handlers/auditRetentionJob';
 import { makeAuditRollupHandler } from './handlers/auditRollupTrigger';
@@ -44,3 +46,21 @@ export const evidenceCacheDepartments = invalidatesEvidence('departments/{depart
 export const evidenceCacheResources = invalidatesEvidence('resources/{resourceId}');
 export const evidenceCacheApiKeys = invalidatesEvidence('apiKeys/{keyId}');
 export const evidenceCacheSettings = invalidatesEvidence('settings/{settingId}');
+
+/** 02:00 UTC on the first day of each quarter: queue the ended quarter's bundle per account. */
+export const archiveQuarterlyEvidence = onSchedule(
+  { schedule: '0 2 1 1,4,7,10 *', timeZone: 'UTC', retryCount: 3 },
+  makeQuarterlyArchiveHandler(),
+);
+
+/** One account's quarterly bundle (task queue: own retries, bounded concurrency, idempotent). */
+export const archiveAccountEvidence = onTaskDispatched(
+  {
+    secrets: apiSecrets,
+    retryConfig: { maxAttempts: 8, minBackoffSeconds: 60, maxBackoffSeconds: 3600 },
+    rateLimits: { maxConcurrentDispatches: 4 },
+    timeoutSeconds: 1800,
+    memory: '1GiB',
+  },
+  makeArchiveTaskHandler(),
+);

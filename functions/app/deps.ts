@@ -2,6 +2,8 @@ import type { Auth } from 'firebase-admin/auth';
 import type { Firestore } from 'firebase-admin/firestore';
 import { upstashCache, type EvidenceCache } from '../adapters/cache';
 import { auth, firestore } from '../adapters/firebase';
+import { ed25519Signer, type ManifestSigner } from '../adapters/signer';
+import { gcsEvidenceStore, type EvidenceStore } from '../adapters/storage';
 import { params } from '../config';
 
 /**
@@ -14,6 +16,16 @@ export interface Deps {
   now: () => Date;
   /** The 5-minute evidence cache (Upstash Redis); its calls are time-bounded and never throw. */
   cache: EvidenceCache;
+  /** The bundle bucket; a function so code that never archives never reads its params. */
+  evidenceStore: () => EvidenceStore;
+  /** Signs bundle manifests (Ed25519 secret today; a Cloud KMS signer plugs in here). */
+  signer: () => ManifestSigner;
+}
+
+/** Builds on first call and keeps the result. */
+function lazy<T>(build: () => T): () => T {
+  let value: T | undefined;
+  return () => (value ??= build());
 }
 
 let cached: Deps | undefined;
@@ -25,6 +37,10 @@ export function defaultDeps(): Deps {
     auth: auth(),
     now: () => new Date(),
     cache: upstashCache({ url: params.upstashUrl.value(), token: params.upstashToken.value() }),
+    evidenceStore: lazy(() => gcsEvidenceStore(params.evidenceBucket.value())),
+    signer: lazy(() =>
+      ed25519Signer(params.signingPrivateKey.value(), params.signingKeyId.value()),
+    ),
   };
   return cached;
 }

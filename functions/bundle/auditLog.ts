@@ -1,19 +1,16 @@
-import type { AuditLog } from '../schema/documents';
-import { toCsv } from './csv';
+import type { StreamedAuditEvent } from '../audit/events';
+import { renderCsv, type CsvColumn } from '../report/csv';
 
 /**
- * One item of the period's audit log as the event stream yields it. A document that does not
- * match the audit-log schema still becomes a line (nothing vanishes from the evidence): its raw
- * data under `raw`, marked `"malformed": true`, with the reason.
+ * Where the period's events come from (audit/events.ts in production, a generator in benchmarks).
+ * A document that fails the audit-log schema still becomes a line — nothing vanishes from the
+ * evidence: its raw data under `raw`, marked `"malformed": true`, with the reason.
  */
-export type BundleAuditEvent =
-  { id: string; event: AuditLog } | { id: string; malformed: unknown; raw: unknown };
-
 export type AuditEventSource = (
   accountId: string,
   periodStart: Date,
   periodEnd: Date,
-) => AsyncIterable<BundleAuditEvent>;
+) => AsyncIterable<StreamedAuditEvent>;
 
 /**
  * Firestore values as plain JSON: Timestamps and Dates become ISO-8601 strings, document
@@ -29,19 +26,14 @@ export function toPlainJson(value: unknown): unknown {
   return Object.fromEntries(Object.entries(value).map(([k, x]) => [k, toPlainJson(x)]));
 }
 
-function problemOf(malformed: unknown): string {
-  if (malformed instanceof Error) return malformed.message;
-  return typeof malformed === 'string' ? malformed : 'does not match the audit-log schema';
-}
-
 /** The exact bytes of one audit-log.ndjson line, without the newline (the Merkle leaf). */
-export function auditLine(item: BundleAuditEvent): string {
+export function auditLine(item: StreamedAuditEvent): string {
   if ('event' in item)
     return JSON.stringify({ id: item.id, ...(toPlainJson(item.event) as object) });
   return JSON.stringify({
     id: item.id,
     malformed: true,
-    problem: problemOf(item.malformed),
+    problem: item.malformed.message,
     raw: toPlainJson(item.raw),
   });
 }
@@ -57,7 +49,7 @@ export class AuditLogTally {
   private readonly byResult = new Map<string, number>();
   private readonly byActor = new Map<string, number>();
 
-  add(item: BundleAuditEvent): void {
+  add(item: StreamedAuditEvent): void {
     this.total++;
     if (!('event' in item)) {
       this.malformed++;
@@ -70,17 +62,27 @@ export class AuditLogTally {
   }
 
   toCsv(): string {
-    const sorted = (map: Map<string, number>) =>
-      [...map].sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1));
-    return toCsv(
-      ['dimension', 'value', 'count'],
-      [
-        ['total', 'all events', this.total],
-        ['malformed', 'stored as found, see audit-log.ndjson', this.malformed],
-        ...sorted(this.byAction).map(([k, n]) => ['action', k, n]),
-        ...sorted(this.byResult).map(([k, n]) => ['result', k, n]),
-        ...sorted(this.byActor).map(([k, n]) => ['actor', k, n]),
-      ],
-    );
+    const sorted = (dimension: string, map: Map<string, number>): TallyRow[] =>
+      [...map]
+        .sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1))
+        .map(([value, count]) => ({ dimension, value, count }));
+    return renderCsv(TALLY_COLUMNS, [
+      { dimension: 'total', value: 'all events', count: this.total },
+      {
+        dimension: 'malformed',
+        value: 'stored as found, see audit-log.ndjson',
+        count: this.malformed,
+      },
+      ...sorted('action', this.byAction),
+      ...sorted('result', this.byResult),
+      ...sorted('actor', this.byActor),
+    ]);
   }
 }
+
+type TallyRow = { dimension: string; value: string; count: number };
+const TALLY_COLUMNS: CsvColumn<TallyRow>[] = [
+  { header: 'dimension', value: (r) => r.dimension },
+  { header: 'value', value: (r) => r.value },
+  { header: 'count', value: (r) => r.count },
+];

@@ -11,7 +11,8 @@ import {
   type Manifest,
   type ManifestFile,
 } from '../schema/bundle';
-import { auditLine, AuditLogTally, type BundleAuditEvent } from './auditLog';
+import type { StreamedAuditEvent } from '../audit/events';
+import { auditLine, AuditLogTally } from './auditLog';
 import { MerkleAccumulator } from './merkle';
 import type { Period } from './period';
 import { bundleReadme } from './readme';
@@ -24,7 +25,7 @@ export interface BundleContent {
   /** Rendered files (report.json, CSVs, changes.json, …). README and the audit log are added here. */
   files: readonly { name: string; content: Buffer }[];
   /** The period's audit events in their stable order; pulled only as fast as the zip is consumed. */
-  events: AsyncIterable<BundleAuditEvent>;
+  events: AsyncIterable<StreamedAuditEvent>;
   signer: ManifestSigner;
 }
 

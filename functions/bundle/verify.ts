@@ -39,6 +39,7 @@ export interface VerifyResult {
   checks: Check[];
   manifest?: Manifest;
   manifestBytes?: Buffer;
+  manifestSha256?: string;
 }
 
 interface EntryDigest {
@@ -126,6 +127,23 @@ async function digestAuditLog(
     malformed,
     outsidePeriod,
   };
+}
+
+/** One entry of a zip, whole (for the small files: report.json when rebuilding an index). */
+export async function readZipEntry(zipPath: string, name: string): Promise<Buffer> {
+  const zip = await openZip(zipPath);
+  try {
+    const entry = await new Promise<yauzl.Entry | undefined>((resolve, reject) => {
+      zip.on('error', reject);
+      zip.on('end', () => resolve(undefined));
+      zip.on('entry', (e: yauzl.Entry) => (e.fileName === name ? resolve(e) : zip.readEntry()));
+      zip.readEntry();
+    });
+    if (!entry) throw new Error(`${name} is not in the bundle`);
+    return await readAll(await openEntry(zip, entry));
+  } finally {
+    zip.close();
+  }
 }
 
 /** The period from unverified manifest bytes, only to test event timestamps against it. */
@@ -248,6 +266,7 @@ export async function verifyBundle(zipPath: string, options: VerifyOptions): Pro
     checks,
     manifest,
     manifestBytes,
+    manifestSha256: createHash('sha256').update(manifestBytes).digest('hex'),
   });
 
   const expectations: [string, string | undefined, string][] = [

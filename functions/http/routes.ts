@@ -1,4 +1,5 @@
 import type { Route } from './router';
+import { archiveRoutes } from './routes/archives';
 import { auditLogRoutes } from './routes/auditLogs';
 import { complianceRoutes } from './routes/compliance';
 import { evidenceRoutes } from './routes/evidence';
@@ -12,4 +13,5 @@ export const ROUTES: readonly Route[] = [
   ...evidenceRoutes,
   ...openApiRoutes,
   ...complianceRoutes,
+  ...archiveRoutes,
 ];

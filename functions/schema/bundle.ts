@@ -72,16 +72,18 @@ export const manifestSchema = z.object({
 export type Manifest = z.output<typeof manifestSchema>;
 
 /**
- * What changes.json compares between consecutive bundles. Kept in the index document (and in
- * changes.json itself) so the next bundle can diff without downloading this one.
+ * What changes.json compares between consecutive bundles, taken from the bundle's own report.
+ * Kept in the index document (and in changes.json itself) so the next bundle can diff without
+ * downloading this one. A part is null when its report section could not be computed: "unknown"
+ * must never read as "everyone was removed".
  */
 export const stateSnapshotSchema = z.object({
   /** uid → role. */
-  members: z.record(z.string(), z.string()),
-  /** key id → `provider:status`. */
-  apiKeys: z.record(z.string(), z.string()),
-  /** SHA-256 of the compliance settings as the report rendered them. */
-  settingsSha256: sha256Hex,
+  members: z.record(z.string(), z.string()).nullable(),
+  /** key id → `{provider, status}`. */
+  apiKeys: z.record(z.string(), z.object({ provider: z.string(), status: z.string() })).nullable(),
+  /** SHA-256 of the compliance, residency and retention settings as the report rendered them. */
+  settingsSha256: sha256Hex.nullable(),
   /** Catalog file name → SHA-256 of its bundle file. */
   catalogs: z.record(z.string(), sha256Hex),
 });
@@ -115,6 +117,12 @@ export type ArchiveIndex = z.output<typeof archiveIndexSchema>;
 /** A calendar quarter, e.g. `2026-Q3`. */
 export const quarterIdSchema = z.string().regex(/^\d{4}-Q[1-4]$/, 'period must look like 2026-Q3');
 
+/** Payload of one queued archive task (the scheduled fan-out). */
+export const archiveTaskSchema = z
+  .object({ accountId: documentId, periodId: quarterIdSchema })
+  .strict();
+export type ArchiveTask = z.output<typeof archiveTaskSchema>;
+
 export const MAX_PERIOD_DAYS = 366;
 
 export const createArchiveBodySchema = z
@@ -126,7 +134,28 @@ export const createArchiveBodySchema = z
   .strict();
 export type CreateArchiveBody = z.output<typeof createArchiveBodySchema>;
 
-export const archiveIdParam = documentId;
+/** One archive as the list and create routes return it (dates ISO-8601). */
+export function archiveSummary(id: string, index: ArchiveIndex) {
+  return {
+    id,
+    periodStart: index.periodStart.toISOString(),
+    periodEnd: index.periodEnd.toISOString(),
+    createdAt: index.createdAt.toISOString(),
+    eventCount: index.eventCount,
+    malformedEventCount: index.malformedEventCount,
+    size: index.size,
+    sha256: index.sha256,
+    manifestSha256: index.manifestSha256,
+    previousManifestSha256: index.previousManifestSha256,
+    merkleRoot: index.merkleRoot,
+    keyId: index.keyId,
+    sectionStatuses: index.sectionStatuses,
+  };
+}
+export type ArchiveSummary = ReturnType<typeof archiveSummary>;
+
+export const downloadQuerySchema = z.object({ accountId: accountIdParam });
+export const archiveIdParamSchema = z.object({ archiveId: documentId });
 
 export const publicKeyResponseSchema = z.object({
   keyId: z.string(),

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import * as yauzl from 'yauzl';
 import { ZipFile } from 'yazl';
-import type { BundleAuditEvent } from '../../functions/bundle/auditLog';
+import type { StreamedAuditEvent } from '../../functions/audit/events';
 import { buildBundle, type BuiltBundle, type BundleContent } from '../../functions/bundle/builder';
 import type { Period } from '../../functions/bundle/period';
 import type { AuditLog } from '../../functions/schema/documents';
@@ -19,7 +19,7 @@ export function auditEvent(
   id: string,
   at: Date,
   overrides: Partial<AuditLog> = {},
-): BundleAuditEvent {
+): StreamedAuditEvent {
   return {
     id,
     event: {

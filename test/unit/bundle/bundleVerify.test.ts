@@ -1,3 +1,4 @@
+import { ValidationError } from '../../../functions/domain/errors';
 import { readFileSync } from 'node:fs';
 import { verifyBundle, type VerifyResult } from '../../../functions/bundle/verify';
 import type { BundleContent } from '../../../functions/bundle/builder';
@@ -24,7 +25,9 @@ function content(accountId = 'acme', overrides: Partial<BundleContent> = {}): Bu
     }),
     {
       id: 'e3',
-      malformed: new Error('action: dotted action name'),
+      malformed: new ValidationError('accounts/acme/auditLogs/e3', [
+        { path: 'action', message: 'dotted action name' },
+      ]),
       raw: { action: 'BAD', timestamp: QUARTER.start },
     },
     auditEvent('e4', new Date(QUARTER.end.getTime() - 1)),
@@ -83,7 +86,7 @@ describe('bundle build and offline verification', () => {
     expect(JSON.parse(lines[2])).toEqual({
       id: 'e3',
       malformed: true,
-      problem: 'action: dotted action name',
+      problem: 'accounts/acme/auditLogs/e3: action dotted action name',
       raw: { action: 'BAD', timestamp: '2026-07-01T00:00:00.000Z' },
     });
     const summary = entries.get('audit-log-summary.csv')!.toString('utf8');

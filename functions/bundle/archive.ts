@@ -1,0 +1,299 @@
+import { createWriteStream } from 'node:fs';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { pipeline } from 'node:stream/promises';
+import type { Firestore } from 'firebase-admin/firestore';
+import * as logger from 'firebase-functions/logger';
+import type { Deps } from '../app/deps';
+import { recentAccessChanges } from '../audit/accessHistory';
+import { streamAuditEvents } from '../audit/events';
+import { buildReport } from '../report/buildReport';
+import { ObjectExistsError, type EvidenceStore } from '../adapters/storage';
+import type { ManifestSigner } from '../adapters/signer';
+import { isAlreadyExists } from '../audit/firestoreErrors';
+import { conflict } from '../domain/errors';
+import type { AccessChange } from '../schema/audit';
+import {
+  archiveIndexSchema,
+  BUNDLE_FILES,
+  type ArchiveIndex,
+  type Manifest,
+} from '../schema/bundle';
+import { parseDocument } from '../schema/common';
+import { evidenceReportSchema, type EvidenceReport } from '../schema/evidence';
+import { subcollectionPath } from '../schema/paths';
+import type { AuditEventSource } from './auditLog';
+import { buildBundle } from './builder';
+import { renderContents, snapshotOf, type PreviousBundle } from './contents';
+import { bundleObjectPath, type Period } from './period';
+import { sha256OfStream } from './streamHash';
+import { readZipEntry, verifyBundle } from './verify';
+
+/** What archiving a period needs, injected so tests can swap any part (fault injection). */
+export interface ArchiveDeps {
+  db: Firestore;
+  now: () => Date;
+  store: EvidenceStore;
+  signer: ManifestSigner;
+  events: AuditEventSource;
+  /** The evidence report as of a time (report/buildReport.ts). */
+  report: (accountId: string, asOf: Date) => Promise<EvidenceReport>;
+  /** Role/department changes since a time, newest first (audit/accessHistory.ts). */
+  accessChanges: (accountId: string, since: Date, limit: number) => Promise<AccessChange[]>;
+}
+
+export type ArchiveStatus =
+  /** Built and stored now. */
+  | 'archived'
+  /** The object and its index document were there and agree: nothing written. */
+  | 'already_archived'
+  /** The object was there without an index document (a run stopped after the upload); it
+   * verified, and the index document was written from it. */
+  | 'recovered';
+
+export interface ArchiveOutcome {
+  status: ArchiveStatus;
+  archiveId: string;
+  index: ArchiveIndex;
+}
+
+/** Access-history entries kept in changes.json; more are flagged `truncated`. */
+export const ACCESS_HISTORY_LIMIT = 1000;
+
+const archivesPath = (accountId: string) => subcollectionPath(accountId, 'evidenceArchives');
+
+function readIndex(path: string, data: unknown): ArchiveIndex {
+  const parsed = parseDocument(archiveIndexSchema, path, data);
+  if (!parsed.ok) {
+    // The chain and idempotency depend on it; guessing would be worse than stopping.
+    logger.error('malformed evidence archive index', { path, problem: parsed.error.message });
+    throw conflict(`The archive index ${path} is malformed; an operator must repair it.`);
+  }
+  return parsed.value;
+}
+
+/** The latest bundle that ended at or before `start`: the link of the chain. */
+async function previousBundle(
+  db: Firestore,
+  accountId: string,
+  start: Date,
+): Promise<PreviousBundle | null> {
+  const snap = await db
+    .collection(archivesPath(accountId))
+    .where('periodEnd', '<=', start)
+    .orderBy('periodEnd', 'desc')
+    .limit(1)
+    .get();
+  if (snap.empty) return null;
+  const doc = snap.docs[0];
+  const index = readIndex(doc.ref.path, doc.data());
+  return {
+    archiveId: doc.id,
+    periodEnd: index.periodEnd,
+    manifestSha256: index.manifestSha256,
+    state: index.state,
+  };
+}
+
+function indexFor(
+  manifest: Manifest,
+  manifestSha256: string,
+  zip: { sha256: string; size: number },
+  report: EvidenceReport,
+  store: EvidenceStore,
+  objectPath: string,
+  createdAt: Date,
+): ArchiveIndex {
+  const fileHash = new Map(manifest.files.map((f) => [f.name, f.sha256]));
+  return {
+    status: 'complete',
+    periodId: manifest.period.id,
+    periodStart: new Date(manifest.period.start),
+    periodEnd: new Date(manifest.period.end),
+    createdAt,
+    bucket: store.bucket,
+    objectPath,
+    sha256: zip.sha256,
+    size: zip.size,
+    manifestSha256,
+    previousManifestSha256: manifest.previousManifestSha256,
+    keyId: manifest.signature.keyId,
+    eventCount: manifest.eventCount,
+    malformedEventCount: manifest.malformedEventCount,
+    merkleRoot: manifest.merkle.root,
+    sectionStatuses: Object.fromEntries(
+      Object.entries(report.sections).map(([key, section]) => [key, section.status]),
+    ),
+    state: snapshotOf(report, (name) => fileHash.get(name)),
+  };
+}
+
+/** Writes the index once; a concurrent run that got there first wrote the same bundle's index. */
+async function createIndex(
+  db: Firestore,
+  path: string,
+  index: ArchiveIndex,
+): Promise<ArchiveIndex> {
+  try {
+    await db.doc(path).create(index);
+    return index;
+  } catch (error) {
+    if (!isAlreadyExists(error)) throw error;
+    return readIndex(path, (await db.doc(path).get()).data());
+  }
+}
+
+/**
+ * An object is already stored for this period. With an index document, the object's hash must
+ * match it. Without one (the run that uploaded it stopped before writing the index), the object
+ * is downloaded and verified like an auditor would, and the index is rebuilt from it; a bundle
+ * that does not verify is reported, never replaced.
+ */
+async function confirmExisting(
+  deps: ArchiveDeps,
+  accountId: string,
+  period: Period,
+  objectPath: string,
+  indexPath: string,
+): Promise<ArchiveOutcome> {
+  const indexSnap = await deps.db.doc(indexPath).get();
+  if (indexSnap.exists) {
+    const index = readIndex(indexPath, indexSnap.data());
+    const stored = await sha256OfStream(deps.store.createReadStream(objectPath));
+    if (stored.sha256 !== index.sha256 || stored.size !== index.size) {
+      logger.error('evidence bundle differs from its index', { accountId, objectPath });
+      throw conflict(
+        `The stored bundle ${objectPath} does not match its index (sha256 ${stored.sha256}, expected ${index.sha256}).`,
+      );
+    }
+    return { status: 'already_archived', archiveId: period.id, index };
+  }
+
+  const dir = await mkdtemp(join(tmpdir(), 'bundle-recover-'));
+  try {
+    const zipPath = join(dir, 'bundle.zip');
+    await pipeline(deps.store.createReadStream(objectPath), createWriteStream(zipPath));
+    const result = await verifyBundle(zipPath, {
+      publicKeyPem: await deps.signer.publicKeyPem(),
+      expectedAccountId: accountId,
+      expectedPeriodId: period.id,
+    });
+    if (!result.ok || !result.manifest) {
+      const reasons = result.checks.filter((c) => !c.ok).map((c) => `${c.name}: ${c.detail}`);
+      logger.error('stored evidence bundle without index fails verification', {
+        accountId,
+        objectPath,
+        reasons,
+      });
+      throw conflict(`The stored bundle ${objectPath} has no index and does not verify.`, {
+        reasons,
+      });
+    }
+    const reportBytes = await readZipEntry(zipPath, BUNDLE_FILES.report);
+    const report = evidenceReportSchema.parse(JSON.parse(reportBytes.toString('utf8')));
+    const zip = await sha256OfStream(deps.store.createReadStream(objectPath));
+    const index = indexFor(
+      result.manifest,
+      result.manifestSha256!,
+      zip,
+      report,
+      deps.store,
+      objectPath,
+      deps.now(),
+    );
+    logger.warn('evidence bundle index rebuilt from the stored object', { accountId, objectPath });
+    return {
+      status: 'recovered',
+      archiveId: period.id,
+      index: await createIndex(deps.db, indexPath, index),
+    };
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
+}
+
+/**
+ * Archives one account's period: exactly one bundle object and one index document, however often
+ * it runs. The object is created with a does-not-exist precondition and the index document only
+ * after the upload completed, so a crash at any point leaves either nothing, or an object the
+ * next run verifies and indexes.
+ */
+export async function archivePeriod(
+  deps: ArchiveDeps,
+  accountId: string,
+  period: Period,
+): Promise<ArchiveOutcome> {
+  const objectPath = bundleObjectPath(accountId, period);
+  const indexPath = `${archivesPath(accountId)}/${period.id}`;
+  if ((await deps.db.doc(indexPath).get()).exists || (await deps.store.stat(objectPath))) {
+    return confirmExisting(deps, accountId, period, objectPath, indexPath);
+  }
+
+  const started = Date.now();
+  const previous = await previousBundle(deps.db, accountId, period.start);
+  const since = previous?.periodEnd ?? period.start;
+  const [report, history] = await Promise.all([
+    deps.report(accountId, period.end),
+    deps.accessChanges(accountId, since, ACCESS_HISTORY_LIMIT + 1),
+  ]);
+  const changes = history.filter((c) => Date.parse(c.changedAt) < period.end.getTime());
+  const rendered = renderContents(report, period, previous, {
+    changes: changes.slice(0, ACCESS_HISTORY_LIMIT),
+    truncated: changes.length > ACCESS_HISTORY_LIMIT,
+  });
+  const { stream, done } = buildBundle({
+    accountId,
+    period,
+    generatedAt: deps.now(),
+    previousManifestSha256: previous?.manifestSha256 ?? null,
+    files: rendered.files,
+    events: deps.events(accountId, period.start, period.end),
+    signer: deps.signer,
+  });
+  let built;
+  try {
+    [, built] = await Promise.all([
+      deps.store.writeOnce(objectPath, 'application/zip', stream),
+      done,
+    ]);
+  } catch (error) {
+    if (error instanceof ObjectExistsError) {
+      // Another run stored this period between our check and our upload.
+      return confirmExisting(deps, accountId, period, objectPath, indexPath);
+    }
+    throw error;
+  }
+  const index = indexFor(
+    built.manifest,
+    built.manifestSha256,
+    built,
+    report,
+    deps.store,
+    objectPath,
+    deps.now(),
+  );
+  const stored = await createIndex(deps.db, indexPath, index);
+  logger.info('evidence bundle archived', {
+    accountId,
+    archiveId: period.id,
+    eventCount: built.manifest.eventCount,
+    size: built.size,
+    durationMs: Date.now() - started,
+  });
+  return { status: 'archived', archiveId: period.id, index: stored };
+}
+
+/** Production sources: Firestore event stream, the live report as of a time, access history. */
+export function archiveDepsFrom(deps: Deps): ArchiveDeps {
+  return {
+    db: deps.db,
+    now: deps.now,
+    store: deps.evidenceStore(),
+    signer: deps.signer(),
+    events: (accountId, start, end) => streamAuditEvents(deps.db, accountId, start, end),
+    report: (accountId, asOf) => buildReport(deps, accountId, { asOf }),
+    accessChanges: (accountId, since, limit) =>
+      recentAccessChanges(deps.db, accountId, since, limit),
+  };
+}
