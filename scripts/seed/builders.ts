@@ -186,10 +186,9 @@ export interface AuthUserInput {
   mfaPhoneNumbers?: string[];
 }
 
-/** Phone second factors; the ids let a rerun's import replace rather than add factors. */
+/** Phone second factors (a user's whole list: an update or import replaces, never appends). */
 function phoneFactors(input: AuthUserInput) {
   return (input.mfaPhoneNumbers ?? []).map((phoneNumber, i) => ({
-    uid: `${input.uid}-mfa-${i}`,
     factorId: 'phone',
     phoneNumber,
     displayName: i === 0 ? 'Work phone' : `Backup phone ${i}`,
@@ -216,8 +215,16 @@ export async function upsertAuthUser(auth: Auth, input: AuthUserInput): Promise<
     return await auth.createUser(properties);
   } catch (error) {
     if ((error as { code?: string }).code !== 'auth/uid-already-exists') throw error;
-    const { uid, ...changes } = properties;
-    return auth.updateUser(uid, changes);
+    const { uid, multiFactor, ...changes } = properties;
+    // An update names each factor by enrollment id (the emulator insists); creation must not.
+    const enrolledFactors = multiFactor?.enrolledFactors?.map((f, i) => ({
+      ...f,
+      uid: `${uid}-mfa-${i}`,
+    }));
+    return auth.updateUser(uid, {
+      ...changes,
+      multiFactor: { enrolledFactors: enrolledFactors ?? null },
+    });
   }
 }
 
