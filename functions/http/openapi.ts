@@ -1,7 +1,16 @@
 import { z } from 'zod';
+import { CONTROL_IDS } from '../compliance/controlCatalog';
 import { accountOnlyQuerySchema } from '../schema/api';
 import { auditLogQuerySchema } from '../schema/audit';
 import { createArchiveBodySchema, publicKeyResponseSchema } from '../schema/bundle';
+import {
+  createFindingBodySchema,
+  createIncidentBodySchema,
+  listFindingsQuerySchema,
+  listIncidentsQuerySchema,
+  updateFindingBodySchema,
+  updateIncidentBodySchema,
+} from '../schema/compliance';
 import {
   CSV_SECTION_SLUGS,
   CSV_TABLES,
@@ -219,6 +228,77 @@ export const OPERATIONS: Record<string, Record<string, unknown>> = {
     },
   },
 };
+
+/** A request body schema from its input side (factories are evaluated at a fixed date: only refinements depend on it). */
+const jsonBody = (schema: z.ZodType) => ({
+  required: true,
+  content: {
+    'application/json': {
+      schema: embedded(z.toJSONSchema(schema, { io: 'input', unrepresentable: 'any' })),
+    },
+  },
+});
+const DOC_DATE = new Date('2026-01-01T00:00:00.000Z');
+const pathParam = (name: string) => ({
+  name,
+  in: 'path',
+  required: true,
+  schema: { type: 'string' },
+});
+const complianceRead = (summary: string, parameters: unknown[]) => ({
+  summary,
+  parameters,
+  responses: { '200': { description: 'JSON.' }, ...errors(400, 401, 403, 404, 405) },
+});
+const complianceWrite = (summary: string, body: z.ZodType, parameters: unknown[] = []) => ({
+  summary,
+  parameters,
+  requestBody: jsonBody(body),
+  responses: {
+    '200': { description: 'JSON.' },
+    '201': { description: 'Created.' },
+    ...errors(400, 401, 403, 404, 405, 409),
+  },
+});
+
+/** The compliance routes (functions/http/routes/compliance.ts): inputs from their schemas. */
+Object.assign(OPERATIONS, {
+  'GET /compliance/status': complianceRead(
+    'SOC 2 control status summary',
+    queryParameters(accountOnlyQuerySchema),
+  ),
+  'GET /compliance/controls': complianceRead(
+    'Controls with their latest test results',
+    queryParameters(accountOnlyQuerySchema),
+  ),
+  'GET /compliance/controls/:controlId/evidence': complianceRead('Evidence behind one control', [
+    pathParam('controlId'),
+    ...queryParameters(accountOnlyQuerySchema),
+  ]),
+  'GET /compliance/findings': complianceRead('Findings', queryParameters(listFindingsQuerySchema)),
+  'POST /compliance/findings': complianceWrite(
+    'Open a finding',
+    createFindingBodySchema(CONTROL_IDS, DOC_DATE.toISOString().slice(0, 10)),
+  ),
+  'PATCH /compliance/findings/:findingId': complianceWrite(
+    'Update a finding',
+    updateFindingBodySchema(DOC_DATE.toISOString().slice(0, 10)),
+    [pathParam('findingId')],
+  ),
+  'GET /compliance/incidents': complianceRead(
+    'Incidents',
+    queryParameters(listIncidentsQuerySchema),
+  ),
+  'POST /compliance/incidents': complianceWrite(
+    'Open an incident',
+    createIncidentBodySchema(DOC_DATE),
+  ),
+  'PATCH /compliance/incidents/:incidentId': complianceWrite(
+    'Update an incident',
+    updateIncidentBodySchema(DOC_DATE),
+    [pathParam('incidentId')],
+  ),
+});
 
 const openApiPath = (path: string) => `/api${path.replace(/:([A-Za-z]+)/g, '{$1}')}`;
 
