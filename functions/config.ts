@@ -1,4 +1,4 @@
-import { defineInt, defineSecret, defineString } from 'firebase-functions/params';
+import { defineSecret, defineString } from 'firebase-functions/params';
 
 /**
  * Deployment parameters. `.value()` is read only at run time (inside handlers), never at module
@@ -17,11 +17,6 @@ export const params = {
   signingPrivateKey: defineSecret('SIGNING_PRIVATE_KEY'),
   signingKeyId: defineString('SIGNING_KEY_ID', {
     description: 'Identifier of the signing key, written into every manifest.',
-  }),
-  /** The owner-limit control (CC6.3) fails when an account has more active owners than this. */
-  complianceMaxOwners: defineInt('COMPLIANCE_MAX_OWNERS', {
-    default: 3,
-    description: 'Most owners an account may have before the owner-limit control fails.',
   }),
 } as const;
 

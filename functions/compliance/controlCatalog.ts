@@ -71,7 +71,7 @@ const CATALOG = [
     findingSeverity: 'medium',
     test: {
       description: 'Counts active members with the owner role.',
-      threshold: 'owners ≤ configured limit (COMPLIANCE_MAX_OWNERS, default 3)',
+      threshold: 'owners ≤ configured limit (DEFAULT_CONTROL_TEST_CONFIG.maxOwners, 3)',
     },
     evidence: { sections: ['accessReview'], bundleFiles: ['access-review.csv'] },
   },

@@ -73,10 +73,14 @@ export interface ControlEvidence {
 }
 
 export interface ControlTestConfig {
-  /** Owners allowed per account (param COMPLIANCE_MAX_OWNERS). */
+  /** Owners allowed per account. */
   maxOwners: number;
 }
 
+/**
+ * The configuration the API evaluates with. A deployment param was tried and dropped: the Functions
+ * emulator prompts for params even when they have defaults, which hangs a non-interactive stack.
+ */
 export const DEFAULT_CONTROL_TEST_CONFIG: Readonly<ControlTestConfig> = Object.freeze({
   maxOwners: 3,
 });

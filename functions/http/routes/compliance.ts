@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import type { Deps } from '../../app/deps';
 import { CONTROL_IDS, CONTROLS, findControl } from '../../compliance/controlCatalog';
+import { DEFAULT_CONTROL_TEST_CONFIG } from '../../compliance/controlTests';
 import { evaluateAccountControls } from '../../compliance/evaluation';
 import { isoDay } from '../../compliance/findings';
 import {
@@ -12,7 +13,6 @@ import {
   updateIncident,
 } from '../../compliance/records';
 import { complianceStatus } from '../../compliance/status';
-import { params } from '../../config';
 import { notFound, permissionDenied } from '../../domain/errors';
 import { accountIdParam, accountOnlyQuerySchema } from '../../schema/api';
 import { documentId } from '../../schema/common';
@@ -56,9 +56,12 @@ async function writer(deps: Deps, req: ApiRequest): Promise<Caller> {
 }
 
 const evaluate = (deps: Deps, caller: Caller) =>
-  evaluateAccountControls(deps, caller.accountId, caller.account.createdAt, {
-    maxOwners: params.complianceMaxOwners.value(),
-  });
+  evaluateAccountControls(
+    deps,
+    caller.accountId,
+    caller.account.createdAt,
+    DEFAULT_CONTROL_TEST_CONFIG,
+  );
 
 const groupsOf = (criteria: readonly string[]) => [...new Set(criteria.map(criterionGroupOf))];
 
