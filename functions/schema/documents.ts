@@ -40,18 +40,21 @@ export const resourceSchema = z.object({
 export type Resource = z.output<typeof resourceSchema>;
 
 export const API_KEY_STATUSES = ['valid', 'invalid', 'revoked'] as const;
+const KEY_MATERIAL_FIELDS = ['key', 'apiKey', 'secret', 'value'];
+const apiKeyFields = z.object({
+  provider: z.string().min(1),
+  status: z.enum(API_KEY_STATUSES),
+  createdAt: timestamp,
+  lastUsedAt: timestamp.optional(),
+});
+// Key material must never be stored here; refuse documents that carry it. The check runs on the
+// raw document: z.object strips unknown keys, so a refine after it would never see them.
 export const apiKeySchema = z
-  .object({
-    provider: z.string().min(1),
-    status: z.enum(API_KEY_STATUSES),
-    createdAt: timestamp,
-    lastUsedAt: timestamp.optional(),
-  })
-  // Key material must never be stored here; refuse documents that carry it.
-  .refine(
-    (k) => !['key', 'apiKey', 'secret', 'value'].some((f) => f in (k as object)),
+  .custom<z.input<typeof apiKeyFields>>(
+    (doc) => typeof doc !== 'object' || doc === null || !KEY_MATERIAL_FIELDS.some((f) => f in doc),
     'API key documents must not contain key material',
-  );
+  )
+  .pipe(apiKeyFields);
 export type ApiKey = z.output<typeof apiKeySchema>;
 
 export const AUDIT_RESULTS = ['success', 'failure', 'denied'] as const;
