@@ -1,0 +1,117 @@
+/**
+ * Evidence report latency and cost, over HTTP through the Hosting emulator, on the demo account
+ * and on a large one (≥ 1,000 members, ≥ 100,000 audit events). Prints median and p95 latency cold
+ * (cache invalidated before each request) and warm (served from the cache), and the Firestore
+ * document reads one report costs (counted by the report builder in-process, same code).
+ *
+ *   STACK_PORT_OFFSET=600 npm run stack -- node lib/bench/evidenceReport.js [--members N] [--events N]
+ */
+import { upstashCache } from '../functions/adapters/cache';
+import { auth, firestore } from '../functions/adapters/firebase';
+import type { Deps } from '../functions/app/deps';
+import { buildReport } from '../functions/report/buildReport';
+import { invalidateAccountCache } from '../functions/report/cache';
+import type { StackEnv } from '../scripts/localStack/types';
+import { mintIdToken } from '../scripts/localStack/idTokens';
+import { seedLargeAccount } from '../scripts/seed/builders';
+import { seedDemo } from '../scripts/seed/demo';
+import { mulberry32 } from '../scripts/seed/rng';
+
+const COLD_RUNS = 10;
+const WARM_RUNS = 30;
+
+function option(name: string, fallback: number): number {
+  const at = process.argv.indexOf(`--${name}`);
+  return at > 0 ? Number(process.argv[at + 1]) : fallback;
+}
+
+const percentile = (sorted: number[], p: number) =>
+  sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)];
+
+async function timeRequest(url: string, token: string): Promise<{ ms: number; cache: string }> {
+  const started = performance.now();
+  const response = await fetch(url, { headers: { authorization: `Bearer ${token}` } });
+  await response.arrayBuffer();
+  if (response.status !== 200) throw new Error(`report answered ${response.status}`);
+  return {
+    ms: performance.now() - started,
+    cache: response.headers.get('x-evidence-cache') ?? '?',
+  };
+}
+
+async function measure(label: string, accountId: string, uid: string, deps: Deps) {
+  const env = process.env as unknown as StackEnv;
+  const token = await mintIdToken(env.FIREBASE_AUTH_EMULATOR_HOST, uid);
+  const url = `${env.EVIDENCE_API_URL}/soc2-evidence?accountId=${encodeURIComponent(accountId)}`;
+  const cold: number[] = [];
+  for (let i = 0; i < COLD_RUNS; i++) {
+    await invalidateAccountCache(deps, accountId);
+    cold.push((await timeRequest(url, token)).ms);
+  }
+  await timeRequest(url, token);
+  const warm: number[] = [];
+  const cacheStates = new Set<string>();
+  for (let i = 0; i < WARM_RUNS; i++) {
+    const { ms, cache } = await timeRequest(url, token);
+    warm.push(ms);
+    cacheStates.add(cache);
+  }
+  const stats = { documentsRead: 0 };
+  const report = await buildReport(deps, accountId, { stats });
+  cold.sort((a, b) => a - b);
+  warm.sort((a, b) => a - b);
+  const row = {
+    account: label,
+    members: report.sections.accessReview?.data.totals.members,
+    auditEvents30d: report.sections.auditLogSummary?.data.total,
+    coldMedianMs: Math.round(percentile(cold, 50)),
+    coldP95Ms: Math.round(percentile(cold, 95)),
+    warmMedianMs: Math.round(percentile(warm, 50)),
+    warmP95Ms: Math.round(percentile(warm, 95)),
+    warmCache: [...cacheStates].join('/'),
+    documentReadsPerReport: stats.documentsRead,
+    complete: report.complete,
+  };
+  console.log(JSON.stringify(row));
+  return row;
+}
+
+async function main() {
+  const env = process.env as unknown as StackEnv;
+  const deps: Deps = {
+    db: firestore(),
+    auth: auth(),
+    now: () => new Date(),
+    cache: upstashCache({ url: env.UPSTASH_REDIS_REST_URL, token: env.UPSTASH_REDIS_REST_TOKEN }),
+  } as Deps;
+  const rows = [];
+
+  const demo = await seedDemo(env, { namespace: `bench${Date.now().toString(36)}-` });
+  const demoAccount = demo.accounts[0];
+  const demoAuditor = demo.users.find((u) => u.accountId === demoAccount.id && u.role === 'owner')!;
+  rows.push(await measure(`demo (${demoAccount.id})`, demoAccount.id, demoAuditor.uid, deps));
+
+  const members = option('members', 1000);
+  const events = option('events', 100_000);
+  const largeId = `bench-large-${Date.now().toString(36)}`;
+  const seedStarted = performance.now();
+  const large = await seedLargeAccount(deps.db, deps.auth, largeId, {
+    members,
+    events,
+    now: new Date(),
+    rng: mulberry32(7),
+  });
+  console.log(
+    `seeded ${largeId}: ${members} members, ${events} events in ${Math.round((performance.now() - seedStarted) / 1000)} s`,
+  );
+  rows.push(await measure(`large (${largeId})`, largeId, large.uids[0], deps));
+  console.table(rows);
+}
+
+main().then(
+  () => process.exit(0),
+  (error) => {
+    console.error(error);
+    process.exit(1);
+  },
+);
