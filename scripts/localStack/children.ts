@@ -94,20 +94,32 @@ export class ManagedChild {
     return this.output.split('\n').slice(-lines).join('\n');
   }
 
-  /** SIGINT first (firebase-tools shuts its emulators down cleanly on it), SIGKILL after a grace. */
+  /**
+   * Stops the child and its process group: `signal` first (firebase-tools shuts its emulators down
+   * cleanly on SIGINT), the same signal again after half the grace period (firebase-tools then
+   * stops at once instead of waiting for idle function workers), SIGKILL when the grace is over.
+   */
   async stop(graceMs = 10_000, signal: NodeJS.Signals = 'SIGINT'): Promise<void> {
     this.stopping = true;
     const pid = this.process.pid;
-    if (pid !== undefined && this.process.exitCode === null && this.process.signalCode === null) {
+    const running = (): boolean =>
+      this.process.exitCode === null && this.process.signalCode === null;
+    if (pid !== undefined && running()) {
       killGroup(pid, signal);
-      const timedOut = await Promise.race([
-        this.exited.then(() => false),
-        new Promise<boolean>((resolve) => setTimeout(() => resolve(true), graceMs).unref()),
-      ]);
-      if (timedOut) killGroup(pid, 'SIGKILL');
+      for (const [afterMs, next] of [
+        [graceMs / 2, signal],
+        [graceMs / 2, 'SIGKILL'],
+      ] as const) {
+        const exited = await Promise.race([
+          this.exited.then(() => true),
+          new Promise<boolean>((resolve) => setTimeout(() => resolve(false), afterMs).unref()),
+        ]);
+        if (exited) break;
+        killGroup(pid, next);
+      }
       await this.exited;
     }
-    // Leftovers of the group (java, workers) go too, even when the leader exited on its own.
+    // Leftovers of the group (workers) go too, even when the leader exited on its own.
     if (pid !== undefined) killGroup(pid, 'SIGKILL');
     await new Promise<void>((resolve) => this.log.end(() => resolve()));
   }
@@ -125,4 +137,34 @@ function lineAround(text: string, index: number): string {
   const start = text.lastIndexOf('\n', index) + 1;
   const end = text.indexOf('\n', index);
   return text.slice(start, end < 0 ? undefined : end).trim();
+}
+
+/**
+ * Kills processes whose environment carries `marker` (e.g. `TMPDIR=<this stack's temp dir>`).
+ * firebase-tools starts the Firestore JVM in a process group of its own, so stopping firebase's
+ * group does not reach it when firebase itself dies hard; the marker, unique to one stack, finds
+ * exactly the processes that stack started and nobody else's. Linux /proc only; elsewhere a no-op.
+ */
+export function killByEnvMarker(marker: string): number[] {
+  const needle = Buffer.from(`\0${marker}\0`);
+  const killed: number[] = [];
+  let pids: string[];
+  try {
+    pids = fs.readdirSync('/proc').filter((name) => /^\d+$/.test(name));
+  } catch {
+    return killed;
+  }
+  for (const pid of pids.map(Number)) {
+    if (pid === process.pid) continue;
+    try {
+      const environ = Buffer.concat([Buffer.from('\0'), fs.readFileSync(`/proc/${pid}/environ`)]);
+      if (environ.includes(needle)) {
+        process.kill(pid, 'SIGKILL');
+        killed.push(pid);
+      }
+    } catch {
+      // Gone already, or not ours to read.
+    }
+  }
+  return killed;
 }

@@ -10,7 +10,7 @@ interface FirebaseJson {
 }
 
 /** Files firebase-tools reads params from in the emulator, in its order of precedence. */
-const DOTENV_FILES = ['.env', '.env.demo-soc2', '.env.local'];
+export const DOTENV_FILES = ['.env', '.env.demo-soc2', '.env.local'];
 
 function formatDotenv(values: Record<string, string>): string {
   return Object.entries(values)
@@ -29,10 +29,9 @@ function formatDotenv(values: Record<string, string>): string {
  * resolves `source`, `public` and rules paths relative to the config file.
  *
  * It also points the functions' `configDir` at a per-stack folder holding a `.env.local` with the
- * stack's values for the functions' `defineString` params. Without a value the Functions emulator
- * prompts for each param at load time (a hang without a terminal), and a shared root `.env.local`
- * would be overwritten by the other stacks running in parallel. The root's own dotenv files are
- * copied in first, so values someone put there still apply.
+ * values for the functions' params (see functionParams.ts): a shared root `.env.local` would be
+ * overwritten by the other stacks running in parallel. The root's own dotenv files are copied in
+ * first, so values someone put there still apply (the stack's own values come last and win).
  */
 export function writeStackFirebaseConfig(
   projectDir: string,

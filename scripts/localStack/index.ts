@@ -11,11 +11,12 @@ import { randomBytes } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { ManagedChild } from './children';
-import { writeStackFirebaseConfig } from './firebaseConfig';
+import { ManagedChild, killByEnvMarker } from './children';
+import { DOTENV_FILES, writeStackFirebaseConfig } from './firebaseConfig';
 import { chooseFirestoreEmulator } from './firestoreJar';
+import { discoverParams, paramValues, rootDotenvKeys } from './functionParams';
 import { portOffsetFromEnv, shiftedPorts } from './ports';
-import { preflight } from './preflight';
+import { functionsMainFile, preflight } from './preflight';
 import { startRedisServer } from './redisServer';
 import { generateThrowawaySigningKey } from './signingKey';
 import { startStorageEmulator } from './storageEmulator';
@@ -34,7 +35,7 @@ const API_READY_TIMEOUT_MS = 60_000;
  * emulator asking for a `defineString` value on a terminal it does not have: it would wait forever.
  */
 const FIREBASE_FAILURES =
-  /Failed to load function definition from source[^\n]*|Could not start [^\n]*|Enter a \w+ value for [^\n]*|Error: [^\n]*/;
+  /Failed to load function definition from source[^\n]*|Could not start [^\n]*|Enter an? \w+ value for [^\n]*|Error: [^\n]*/;
 
 export interface StackOptions {
   projectDir: string;
@@ -160,10 +161,38 @@ export async function startStack(options: StackOptions): Promise<RunningStack> {
   // and two stacks sharing one would see each other.
   const tmpDir = fs.mkdtempSync(path.join(os.tmpdir(), `soc2-stack-${offset}-`));
   teardown.add('temp dir', () => fs.rmSync(tmpDir, { recursive: true, force: true }));
+  // Runs after firebase has stopped: whatever it left (a JVM, a worker) carries this TMPDIR.
+  teardown.add('leftover emulator processes', () => {
+    killByEnvMarker(`TMPDIR=${tmpDir}`);
+  });
+
+  // Ctrl-C or SIGTERM while starting: undo what has started, then leave. (Once started, the
+  // caller owns the signals.) Children run in their own process groups, so the terminal's
+  // Ctrl-C only reaches us, and we stop them in order.
+  const abortStart = (signal: NodeJS.Signals): void => {
+    log(`local stack: ${signal} while starting; stopping what has started…`);
+    void teardown.run().then(() => process.exit(130));
+  };
+  process.once('SIGINT', abortStart);
+  process.once('SIGTERM', abortStart);
+  const releaseSignals = (): void => {
+    process.off('SIGINT', abortStart);
+    process.off('SIGTERM', abortStart);
+  };
 
   const signingKey = generateThrowawaySigningKey();
   const env = buildEnv(ports, signingKey, `local-${randomBytes(16).toString('hex')}`);
   const emulatorLog = path.join(stackDir, 'emulators.log');
+  // Before anything starts: a param without a value would hang the Functions emulator.
+  const functionParams = paramValues(
+    discoverParams(options.projectDir, functionsMainFile(options.projectDir)),
+    {
+      EVIDENCE_BUCKET: env.EVIDENCE_BUCKET,
+      UPSTASH_REDIS_REST_URL: env.UPSTASH_REDIS_REST_URL,
+      SIGNING_KEY_ID: env.SIGNING_KEY_ID,
+    },
+    rootDotenvKeys(options.projectDir, DOTENV_FILES),
+  );
   let firebase: ManagedChild | undefined;
 
   try {
@@ -201,14 +230,13 @@ export async function startStack(options: StackOptions): Promise<RunningStack> {
       path.join(options.projectDir, '.stack'),
     );
     log(`local stack: Firestore emulator: ${firestore.description}`);
-    const configPath = writeStackFirebaseConfig(options.projectDir, stackDir, offset, ports, {
-      // Values for the functions' defineString params (see firebaseConfig.ts). Secrets
-      // (defineSecret) are not listed: the Functions emulator passes its own environment on to
-      // the function workers, so they arrive through `childEnv` below.
-      EVIDENCE_BUCKET: env.EVIDENCE_BUCKET,
-      UPSTASH_REDIS_REST_URL: env.UPSTASH_REDIS_REST_URL,
-      SIGNING_KEY_ID: env.SIGNING_KEY_ID,
-    });
+    const configPath = writeStackFirebaseConfig(
+      options.projectDir,
+      stackDir,
+      offset,
+      ports,
+      functionParams,
+    );
     teardown.add('stack config', () => fs.rmSync(configPath, { force: true }));
 
     const childEnv: NodeJS.ProcessEnv = { ...process.env, ...env, TMPDIR: tmpDir };
@@ -246,17 +274,16 @@ export async function startStack(options: StackOptions): Promise<RunningStack> {
       exitListeners.forEach((listener) => listener('firebase emulators', code)),
     );
   } catch (error) {
+    releaseSignals();
     const tail = firebase ? `\n--- last lines of ${emulatorLog} ---\n${firebase.tail(30)}` : '';
-    const hint = /Enter a \w+ value for/.test((error as Error).message)
-      ? '\nA defineString param has no local value (the emulator prompts even when it has a default):' +
-        ' give it one in a committed .env at the project root, or add it to the stack params in' +
-        ' scripts/localStack/index.ts. Names firebase-tools reserves (FUNCTION_REGION, PORT,' +
-        ' FIREBASE_*, …) cannot be given a value at all: rename such a param.'
+    const hint = /Enter an? \w+ value for/.test((error as Error).message)
+      ? '\nThe Functions emulator is prompting for a param value (see functionParams.ts).'
       : '';
     await teardown.run();
     throw new Error(`The local stack did not start: ${(error as Error).message}${hint}${tail}`);
   }
 
+  releaseSignals();
   log(
     `local stack: ready in ${((Date.now() - started) / 1000).toFixed(1)} s (port offset ${offset})`,
   );

@@ -41,12 +41,16 @@ function checkRedis(): void {
   }
 }
 
-/** The functions emulator loads package.json's `main`; without a build it loads nothing. */
-function checkBuilt(projectDir: string): void {
+/** package.json's `main`: the file the Functions emulator loads. */
+export function functionsMainFile(projectDir: string): string {
   const pkg = JSON.parse(fs.readFileSync(path.join(projectDir, 'package.json'), 'utf8')) as {
     main?: string;
   };
-  const main = pkg.main ?? 'index.js';
+  return pkg.main ?? 'index.js';
+}
+
+function checkBuilt(projectDir: string): void {
+  const main = functionsMainFile(projectDir);
   if (!fs.existsSync(path.join(projectDir, main))) {
     throw new PreflightError(
       `The functions entry ${main} (package.json "main") does not exist: run npm run build` +
