@@ -6,6 +6,9 @@ const tsJest = ['ts-jest', { tsconfig: 'tsconfig.json', isolatedModules: true }]
 
 /** @type {import('jest').Config} */
 module.exports = {
+  // Top level on purpose: jest-circus ignores a per-project testTimeout. Emulator round trips
+  // (triggers, token minting) need far more than the 5 s default on a loaded 2-core machine.
+  testTimeout: 60000,
   projects: [
     {
       displayName: 'unit',
@@ -19,7 +22,6 @@ module.exports = {
       transform: { '^.+\\.ts$': tsJest },
       testMatch: ['<rootDir>/test/emulator/**/*.emulator.test.ts'],
       setupFiles: ['<rootDir>/test/support/requireStack.ts'],
-      testTimeout: 60000,
     },
   ],
 };

@@ -1,7 +1,7 @@
 /**
  * Firestore paths. Host-written collections follow CONTRACT §2; the server-only collections
- * (names are ours, documented in the README) are written by the admin SDK alone and denied to
- * every client by firestore.rules.
+ * (names are ours, documented in the README) are written by the admin SDK alone: firestore.rules
+ * lets members of level ≥ 15 read them and no client write them.
  */
 export const COLLECTIONS = {
   accounts: 'accounts',
