@@ -25,7 +25,10 @@ export function makeAccessHistoryHandler(deps: () => Pick<Deps, 'db'> = defaultD
         uid,
         problem,
       });
-    const change = accessChangeFor(uid, before, after, new Date(event.time));
+    // The write's commit time orders changes exactly; the CloudEvent time is only dispatch time.
+    // A deletion has no commit time on the snapshot, so it falls back to the event's.
+    const changedAt = event.data?.after.updateTime?.toDate() ?? new Date(event.time);
+    const change = accessChangeFor(uid, before, after, changedAt);
     if (!change) return;
     const recorded = await recordAccessChange(
       deps().db,
