@@ -9,6 +9,7 @@ import type { EvidenceReport, EvidenceSection } from '../schema/evidence';
 import { subcollectionPath } from '../schema/paths';
 import { SECTION_SLUGS, type SectionKey, type SectionSlug } from '../schema/report';
 import { CONTROLS } from './controlCatalog';
+import { SYSTEM_ACTOR } from './findings';
 import {
   ACTIVITY_WINDOW_HOURS,
   type ArchiveFacts,
@@ -155,6 +156,11 @@ export async function readArchives(deps: Deps, accountId: string): Promise<Slice
   }
 }
 
+/**
+ * Audit events of the last day not written by this module. Its own events (automatic findings)
+ * must not count: they would turn the failure they report into a pass on the next evaluation.
+ * Both queries order by timestamp descending so the audit-log query indexes serve them.
+ */
 async function countRecentAuditEvents(
   deps: Deps,
   accountId: string,
@@ -162,14 +168,17 @@ async function countRecentAuditEvents(
 ): Promise<Slice<number>> {
   const path = subcollectionPath(accountId, 'auditLogs');
   const evidence: EvidencePointer = { source: 'auditLogs', pointer: path };
-  const since = new Date(now.getTime() - ACTIVITY_WINDOW_HOURS * 3_600_000);
+  const since = Timestamp.fromDate(new Date(now.getTime() - ACTIVITY_WINDOW_HOURS * 3_600_000));
+  const recent = deps.db
+    .collection(path)
+    .where('timestamp', '>=', since)
+    .orderBy('timestamp', 'desc');
   try {
-    const snapshot = await deps.db
-      .collection(path)
-      .where('timestamp', '>=', Timestamp.fromDate(since))
-      .count()
-      .get();
-    return { ok: true, value: snapshot.data().count, malformed: 0, evidence };
+    const [all, own] = await Promise.all([
+      recent.count().get(),
+      recent.where('actorId', '==', SYSTEM_ACTOR).count().get(),
+    ]);
+    return { ok: true, value: all.data().count - own.data().count, malformed: 0, evidence };
   } catch (error) {
     logger.error('recent audit events not countable', { accountId, error: String(error) });
     return { ok: false, reason: 'audit log unreadable', evidence };

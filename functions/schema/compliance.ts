@@ -265,7 +265,8 @@ function incidentFields(now: Date) {
   const notFuture = (name: string) =>
     z.iso
       .datetime({ offset: true, error: `${name} must be an ISO-8601 date-time` })
-      .refine((s) => Date.parse(s) <= now.getTime(), `${name} must not be in the future`);
+      // A malformed date-time already has its own issue; only a well-formed one can be future.
+      .refine((s) => !(Date.parse(s) > now.getTime()), `${name} must not be in the future`);
   return {
     title: text(TEXT_LIMITS.title, 'title'),
     severity: z.enum(SEVERITIES, {
