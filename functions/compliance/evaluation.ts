@@ -30,11 +30,11 @@ import {
  * cannot open the same finding twice (Firestore retries the loser, which then sees it open).
  */
 
-export const controlStateRef = (deps: Deps, accountId: string, controlId: string) =>
+export const controlStateRef = (deps: Pick<Deps, 'db'>, accountId: string, controlId: string) =>
   deps.db.doc(`${subcollectionPath(accountId, 'controlResults')}/${controlId}`);
-const controlDayRef = (deps: Deps, accountId: string, controlId: string, day: string) =>
+const controlDayRef = (deps: Pick<Deps, 'db'>, accountId: string, controlId: string, day: string) =>
   controlStateRef(deps, accountId, controlId).collection('days').doc(day);
-export const findingRef = (deps: Deps, accountId: string, findingId: string) =>
+export const findingRef = (deps: Pick<Deps, 'db'>, accountId: string, findingId: string) =>
   deps.db.doc(`${subcollectionPath(accountId, 'findings')}/${findingId}`);
 
 /**

@@ -76,8 +76,8 @@ function audit(
 }
 
 /** Documents of a collection that parse, plus the paths of those that do not (never dropped silently). */
-async function listParsed<S extends z.ZodType>(
-  deps: Deps,
+export async function listParsed<S extends z.ZodType>(
+  deps: Pick<Deps, 'db'>,
   path: string,
   schema: S,
   filter: { field: string; value: string }[],

@@ -1,4 +1,5 @@
 import { dueQuarter } from '../../functions/compliance/controlTests';
+import { exportComplianceForPeriod } from '../../functions/compliance/export';
 import { subcollectionPath } from '../../functions/schema/paths';
 import {
   apiKeyDoc,
@@ -453,5 +454,45 @@ describe('findings and incidents over HTTP', () => {
     expect(error.details.issues.map((i) => i.field)).toEqual([field]);
     const stored = await db.collection(subcollectionPath(accountId, 'incidents')).get();
     expect(stored.size).toBe(0);
+  });
+});
+
+describe('bundle export', () => {
+  it("exports the period's daily control results, findings and incidents", async () => {
+    const { accountId, members } = await accountWithEveryRole('cmp-exp');
+    const token = members.admin.token;
+    await controlsOf(accountId, token);
+    const created = await callApi('/compliance/incidents', {
+      method: 'POST',
+      token,
+      body: {
+        accountId,
+        title: 'Leaked key',
+        severity: 'P2',
+        description: 'A provider key was posted in a public channel.',
+        detectedAt: new Date().toISOString(),
+        detectedBy: 'secret scanner',
+      },
+    });
+    expect(created.status).toBe(201);
+    const today = new Date(new Date().toISOString().slice(0, 10));
+    const exported = await exportComplianceForPeriod(
+      { db },
+      accountId,
+      today,
+      new Date(today.getTime() + DAY),
+    );
+    expect(exported.controlResults).toHaveLength(11);
+    expect(exported.controlResults.every((r) => r.evaluations >= 1)).toBe(true);
+    // Owners and admins of accountWithEveryRole have no MFA: its automatic finding is in the period.
+    expect(exported.findings.map((f) => f.id)).toContain('auto-mfa-privileged-members-1');
+    expect(exported.incidents.map((i) => i.title)).toEqual(['Leaked key']);
+    const before = await exportComplianceForPeriod(
+      { db },
+      accountId,
+      new Date(today.getTime() - 2 * DAY),
+      today,
+    );
+    expect(before).toMatchObject({ controlResults: [], findings: [], incidents: [] });
   });
 });

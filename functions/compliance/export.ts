@@ -1,0 +1,60 @@
+import type { Deps } from '../app/deps';
+import { controlDayDocSchema, findingDocSchema, incidentDocSchema } from '../schema/compliance';
+import { subcollectionPath } from '../schema/paths';
+import { CONTROLS } from './controlCatalog';
+import { controlStateRef } from './evaluation';
+import { isoDay } from './findings';
+import { findingView, incidentView, listParsed } from './records';
+
+/**
+ * What a quarterly bundle carries about controls (issue 7 part 4), for the bundle builder to write
+ * as one JSON file: the daily control results of the period, and the findings and incidents that
+ * were open at some point in it. Malformed documents are listed, not dropped.
+ *
+ * @param periodEnd exclusive, like the bundle's period
+ */
+export async function exportComplianceForPeriod(
+  deps: Pick<Deps, 'db'>,
+  accountId: string,
+  periodStart: Date,
+  periodEnd: Date,
+) {
+  const [firstDay, endDay] = [isoDay(periodStart), isoDay(periodEnd)];
+  const overlaps = (openedAt: Date, resolved: boolean, lastChangeAt: Date) =>
+    openedAt < periodEnd && (!resolved || lastChangeAt >= periodStart);
+  const [days, findings, incidents] = await Promise.all([
+    Promise.all(
+      CONTROLS.map(async (control) => {
+        const snapshot = await controlStateRef(deps, accountId, control.id)
+          .collection('days')
+          .where('day', '>=', firstDay)
+          .where('day', '<', endDay)
+          .orderBy('day')
+          .get();
+        return snapshot.docs.map((doc) => controlDayDocSchema.safeParse(doc.data()));
+      }),
+    ),
+    listParsed(deps, subcollectionPath(accountId, 'findings'), findingDocSchema, []),
+    listParsed(deps, subcollectionPath(accountId, 'incidents'), incidentDocSchema, []),
+  ]);
+  const parsedDays = days.flat();
+  return {
+    periodStart: periodStart.toISOString(),
+    periodEnd: periodEnd.toISOString(),
+    controlResults: parsedDays.flatMap((d) => (d.success ? [d.data] : [])),
+    malformedControlResults: parsedDays.filter((d) => !d.success).length,
+    findings: findings.docs
+      .filter(({ value: f }) =>
+        overlaps(
+          f.createdAt,
+          f.status === 'remediated' || f.status === 'risk_accepted',
+          f.updatedAt,
+        ),
+      )
+      .map((d) => findingView(d.id, d.value)),
+    incidents: incidents.docs
+      .filter(({ value: i }) => overlaps(i.detectedAt, i.phase === 'closed', i.updatedAt))
+      .map((d) => incidentView(d.id, d.value, periodEnd)),
+    malformed: { findings: findings.malformed, incidents: incidents.malformed },
+  };
+}
