@@ -40,7 +40,13 @@ async function main(): Promise<number> {
   const child = spawn(args.command[0], args.command.slice(1), {
     stdio: 'inherit',
     cwd: process.cwd(),
-    env: { ...process.env, ...stack.env, STACK_PORT_OFFSET: String(stack.offset) },
+    env: {
+      ...process.env,
+      ...stack.env,
+      STACK_PORT_OFFSET: String(stack.offset),
+      // Google auth libraries otherwise probe the GCE metadata server (slow, noisy) offline.
+      METADATA_SERVER_DETECTION: 'none',
+    },
   });
 
   let abort: string | undefined;
