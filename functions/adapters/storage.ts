@@ -61,7 +61,10 @@ export function gcsEvidenceStore(bucketName: string, env = process.env): Evidenc
     bucket: bucketName,
     async writeOnce(objectPath, contentType, source) {
       const target = file(objectPath).createWriteStream({
-        resumable: true,
+        // One streamed request: a failing source aborts it and nothing is stored. A resumable
+        // session would keep probing the upload in the background after the abort; a failed
+        // bundle is rebuilt by the task's retry instead of resumed.
+        resumable: false,
         contentType,
         validation: 'crc32c',
         preconditionOpts: { ifGenerationMatch: 0 },

@@ -1,0 +1,163 @@
+/**
+ * Bundle build time and peak memory as the event count grows. Each size runs in its own child
+ * process (peak RSS is per process) through the production streaming path: events → ndjson →
+ * yazl zip → hashing → Cloud Storage upload (the stack's Storage emulator, ifGenerationMatch: 0).
+ *
+ * What is real: builder, Merkle accumulation, zip, signing, upload. What is synthetic: the event
+ * source. `--source synthetic` (default) generates events in memory in the order Firestore would
+ * yield them; `--source firestore` seeds the events into the Firestore emulator first and streams
+ * them with audit/events.ts (real paging; the seeding time is not counted).
+ *
+ *   STACK_PORT_OFFSET=500 npm run stack -- node lib/bench/bundleBuild.js [--sizes 10000,100000,1000000] [--source synthetic|firestore]
+ */
+import { spawnSync } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { firestore } from '../functions/adapters/firebase';
+import { ed25519Signer } from '../functions/adapters/signer';
+import { gcsEvidenceStore } from '../functions/adapters/storage';
+import type { StreamedAuditEvent } from '../functions/audit/events';
+import { streamAuditEvents } from '../functions/audit/events';
+import { buildBundle } from '../functions/bundle/builder';
+import { parseQuarter } from '../functions/bundle/period';
+import { accountDoc, auditLogDoc, writeDocs, type SeedDoc } from '../scripts/seed/builders';
+
+const PERIOD = parseQuarter('2026-Q3');
+const ACTIONS = [
+  'recipe.execute',
+  'workflow.execute',
+  'auth.login',
+  'role.assign',
+  'apikey.create',
+];
+const SAMPLE_MS = 20;
+
+function option(name: string): string | undefined {
+  const at = process.argv.indexOf(`--${name}`);
+  return at > 0 ? process.argv[at + 1] : undefined;
+}
+
+/** Evenly spread over the quarter, in (timestamp, id) order like the Firestore query. */
+function syntheticEvent(i: number, count: number): StreamedAuditEvent {
+  const span = PERIOD.end.getTime() - PERIOD.start.getTime();
+  return {
+    id: `e${String(i).padStart(8, '0')}`,
+    event: {
+      timestamp: new Date(PERIOD.start.getTime() + Math.floor((i * span) / count)),
+      actorId: `user-${i % 250}`,
+      actorEmail: `user-${i % 250}@example.com`,
+      actorIp: `10.0.${(i >> 8) % 256}.${i % 256}`,
+      action: ACTIONS[i % ACTIONS.length],
+      resourceType: 'recipe',
+      resourceId: `r${i % 1000}`,
+      resourceName: `Recipe ${i % 1000}`,
+      result: i % 50 === 0 ? 'denied' : 'success',
+      details: { description: 'synthetic benchmark event' },
+    },
+  };
+}
+
+async function* synthetic(count: number): AsyncGenerator<StreamedAuditEvent> {
+  for (let i = 0; i < count; i++) yield syntheticEvent(i, count);
+}
+
+async function seedFirestore(accountId: string, count: number): Promise<void> {
+  const db = firestore();
+  const docs: SeedDoc[] = [accountDoc(accountId)];
+  for (let i = 0; i < count; i++) {
+    const { id, event } = syntheticEvent(i, count) as {
+      id: string;
+      event: Record<string, unknown>;
+    };
+    docs.push(auditLogDoc(accountId, id, event));
+  }
+  await writeDocs(db, docs);
+}
+
+/** One size, in this process: prints one JSON line. */
+async function runOne(count: number, source: string): Promise<void> {
+  const accountId = `bench-${Date.now().toString(36)}-${randomBytes(3).toString('hex')}`;
+  if (source === 'firestore') await seedFirestore(accountId, count);
+  const store = gcsEvidenceStore(process.env.EVIDENCE_BUCKET ?? '');
+  const signer = ed25519Signer(
+    process.env.SIGNING_PRIVATE_KEY ?? '',
+    process.env.SIGNING_KEY_ID ?? '',
+  );
+  global.gc?.();
+  const baseline = process.memoryUsage();
+  let peakRss = baseline.rss;
+  let peakHeap = baseline.heapUsed;
+  const sampler = setInterval(() => {
+    const m = process.memoryUsage();
+    peakRss = Math.max(peakRss, m.rss);
+    peakHeap = Math.max(peakHeap, m.heapUsed);
+  }, SAMPLE_MS);
+  const started = performance.now();
+  const { stream, done } = buildBundle({
+    accountId,
+    period: PERIOD,
+    generatedAt: new Date(),
+    previousManifestSha256: null,
+    files: [{ name: 'report.json', content: Buffer.from(JSON.stringify({ accountId })) }],
+    events:
+      source === 'firestore'
+        ? streamAuditEvents(firestore(), accountId, PERIOD.start, PERIOD.end)
+        : synthetic(count),
+    signer,
+  });
+  const [, built] = await Promise.all([
+    store.writeOnce(`bench/${accountId}/${count}.zip`, 'application/zip', stream),
+    done,
+  ]);
+  const seconds = (performance.now() - started) / 1000;
+  clearInterval(sampler);
+  const mb = (bytes: number) => Math.round((bytes / 1024 / 1024) * 10) / 10;
+  console.log(
+    JSON.stringify({
+      events: built.manifest.eventCount,
+      seconds: Math.round(seconds * 100) / 100,
+      eventsPerSecond: Math.round(built.manifest.eventCount / seconds),
+      ndjsonMB: mb(built.manifest.files.find((f) => f.name === 'audit-log.ndjson')!.size),
+      zipMB: mb(built.size),
+      baselineRssMB: mb(baseline.rss),
+      peakRssMB: mb(peakRss),
+      peakHeapMB: mb(peakHeap),
+    }),
+  );
+}
+
+function runAll(): void {
+  const sizes = (option('sizes') ?? '10000,100000,1000000').split(',').map(Number);
+  const source = option('source') ?? 'synthetic';
+  console.log(`bundle build, source=${source}, upload to ${process.env.STORAGE_EMULATOR_HOST}`);
+  console.log('events     seconds  events/s  ndjson MB  zip MB  RSS base→peak MB  heap peak MB');
+  for (const size of sizes) {
+    const child = spawnSync(
+      process.execPath,
+      ['--expose-gc', __filename, '--one', String(size), '--source', source],
+      { encoding: 'utf8', env: process.env, maxBuffer: 1 << 20 },
+    );
+    const line = child.stdout.trim().split('\n').pop() ?? '';
+    if (child.status !== 0 || !line.startsWith('{')) {
+      console.error(`size ${size} failed (exit ${child.status}):\n${child.stderr}`);
+      process.exitCode = 1;
+      continue;
+    }
+    const r = JSON.parse(line) as Record<string, number>;
+    console.log(
+      `${String(r.events).padEnd(10)} ${String(r.seconds).padStart(7)}  ${String(r.eventsPerSecond).padStart(8)}  ${String(r.ndjsonMB).padStart(9)}  ${String(r.zipMB).padStart(6)}  ${`${r.baselineRssMB}→${r.peakRssMB}`.padStart(16)}  ${String(r.peakHeapMB).padStart(12)}`,
+    );
+  }
+}
+
+const one = option('one');
+if (one) {
+  runOne(Number(one), option('source') ?? 'synthetic').then(
+    () => process.exit(0),
+    (error: unknown) => {
+      console.error(error);
+      process.exit(1);
+    },
+  );
+} else {
+  runAll();
+}

@@ -1,0 +1,410 @@
+import { execFileSync, spawnSync } from 'node:child_process';
+import { createHash } from 'node:crypto';
+import { createWriteStream, mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { pipeline } from 'node:stream/promises';
+import { Storage } from '@google-cloud/storage';
+import { onSchedule } from 'firebase-functions/v2/scheduler';
+import { defaultDeps, type Deps } from '../../functions/app/deps';
+import { archiveDepsFrom, archivePeriod, type ArchiveDeps } from '../../functions/bundle/archive';
+import { parseQuarter } from '../../functions/bundle/period';
+import { runArchiveTask } from '../../functions/bundle/schedule';
+import { verifyBundle } from '../../functions/bundle/verify';
+import { makeQuarterlyArchiveHandler } from '../../functions/handlers/archive';
+import type { ArchiveTask, Manifest } from '../../functions/schema/bundle';
+import { subcollectionPath } from '../../functions/schema/paths';
+import { auditLogDoc, writeDocs } from '../../scripts/seed/builders';
+import { readZip, tempDir } from '../support/bundleZip';
+import {
+  addMember,
+  callApi,
+  createAccount,
+  db,
+  idTokenFor,
+  uniqueAccountId,
+} from '../support/world';
+
+const Q3 = parseQuarter('2026-Q3');
+const Q4 = parseQuarter('2026-Q4');
+/** After Q4 ended: both quarters may be archived. */
+const NOW = new Date('2027-01-01T02:00:00Z');
+
+const testDeps = (now = NOW): Deps => ({ ...defaultDeps(), now: () => now });
+const archiveDeps = (overrides: Partial<ArchiveDeps> = {}): ArchiveDeps => ({
+  ...archiveDepsFrom(testDeps()),
+  ...overrides,
+});
+
+const bucketName = () => process.env.EVIDENCE_BUCKET!;
+const publicKeyPem = () => defaultDeps().signer().publicKeyPem();
+
+async function objectsOf(accountId: string): Promise<string[]> {
+  const store = new Storage({ projectId: process.env.GCLOUD_PROJECT });
+  const [files] = await store
+    .bucket(bucketName())
+    .getFiles({ prefix: `evidence-bundles/${accountId}/` });
+  return files.map((f) => f.name);
+}
+
+async function download(objectPath: string, dir = tempDir()): Promise<string> {
+  const path = join(dir, objectPath.replace(/\//g, '_'));
+  await pipeline(
+    defaultDeps().evidenceStore().createReadStream(objectPath),
+    createWriteStream(path),
+  );
+  return path;
+}
+
+/** An enterprise account with events around the Q3/Q4 boundaries and one malformed event. */
+async function accountWithEvents(prefix: string): Promise<string> {
+  const accountId = await createAccount(uniqueAccountId(prefix));
+  await addMember(accountId, { role: 'owner' });
+  await writeDocs(db, [
+    auditLogDoc(accountId, 'before-q3', { timestamp: new Date(Q3.start.getTime() - 1) }),
+    auditLogDoc(accountId, 'at-q3-start', { timestamp: Q3.start }),
+    auditLogDoc(accountId, 'mid-q3', {
+      timestamp: new Date('2026-08-15T12:00:00Z'),
+      action: 'role.assign',
+    }),
+    auditLogDoc(accountId, 'last-ms-of-q3', { timestamp: new Date(Q3.end.getTime() - 1) }),
+    auditLogDoc(accountId, 'at-q4-start', { timestamp: Q4.start }),
+    {
+      path: `${subcollectionPath(accountId, 'auditLogs')}/malformed-q3`,
+      data: { timestamp: new Date('2026-09-01T00:00:00Z'), action: 'NOT DOTTED', result: 'maybe' },
+    },
+  ]);
+  return accountId;
+}
+
+const lineIds = async (zipPath: string) => {
+  const log = new Map(await readZip(zipPath)).get('audit-log.ndjson')!.toString('utf8');
+  return log
+    .trimEnd()
+    .split('\n')
+    .filter(Boolean)
+    .map((l) => (JSON.parse(l) as { id: string }).id);
+};
+
+describe('quarterly evidence bundles in the emulator stack', () => {
+  let accountId: string;
+  let q3Path: string;
+  let q3Manifest: Manifest;
+  let q3ManifestBytes: Buffer;
+  const dir = tempDir();
+
+  beforeAll(async () => {
+    accountId = await accountWithEvents('arch');
+    const outcome = await archivePeriod(archiveDeps(), accountId, Q3);
+    expect(outcome.status).toBe('archived');
+    q3Path = await download(outcome.index.objectPath, dir);
+    const entries = new Map(await readZip(q3Path));
+    q3ManifestBytes = entries.get('manifest.json')!;
+    q3Manifest = JSON.parse(q3ManifestBytes.toString('utf8')) as Manifest;
+  });
+
+  it('a stored bundle verifies offline with the public key', async () => {
+    const result = await verifyBundle(q3Path, {
+      publicKeyPem: await publicKeyPem(),
+      expectedKeyId: process.env.SIGNING_KEY_ID,
+      expectedAccountId: accountId,
+      expectedPeriodId: '2026-Q3',
+    });
+    expect(result.checks.filter((c) => !c.ok)).toEqual([]);
+    expect(result.ok).toBe(true);
+  });
+
+  it('openssl pkeyutl verifies manifest.sig over manifest.json', async () => {
+    const unzipped = join(dir, 'unzipped');
+    mkdirSync(unzipped, { recursive: true });
+    const entries = new Map(await readZip(q3Path));
+    writeFileSync(join(unzipped, 'manifest.json'), entries.get('manifest.json')!);
+    writeFileSync(join(unzipped, 'manifest.sig'), entries.get('manifest.sig')!);
+    writeFileSync(join(unzipped, 'key.pem'), await publicKeyPem());
+    const out = execFileSync(
+      'openssl',
+      [
+        'pkeyutl',
+        '-verify',
+        '-pubin',
+        '-inkey',
+        'key.pem',
+        '-rawin',
+        '-in',
+        'manifest.json',
+        '-sigfile',
+        'manifest.sig',
+      ],
+      { cwd: unzipped, encoding: 'utf8' },
+    );
+    expect(out.trim()).toBe('Signature Verified Successfully');
+  });
+
+  it('the built CLI verifies it (npx soc2-evidence from the project root)', async () => {
+    const keyPath = join(dir, 'cli-key.pem');
+    writeFileSync(keyPath, await publicKeyPem());
+    const run = spawnSync(
+      'npx',
+      ['--no-install', 'soc2-evidence', 'verify', q3Path, '--public-key', keyPath],
+      { cwd: join(__dirname, '../..'), encoding: 'utf8' },
+    );
+    expect(run.stdout).toContain('bundle verified');
+    expect(run.status).toBe(0);
+  });
+
+  it('events exactly at the period boundaries land in the right bundle', async () => {
+    expect(await lineIds(q3Path)).toEqual([
+      'at-q3-start',
+      'mid-q3',
+      'malformed-q3',
+      'last-ms-of-q3',
+    ]);
+    expect(q3Manifest).toMatchObject({ eventCount: 4, malformedEventCount: 1 });
+    const q4 = await archivePeriod(archiveDeps(), accountId, Q4);
+    expect(await lineIds(await download(q4.index.objectPath))).toEqual(['at-q4-start']);
+  });
+
+  it('a rerun reports "already archived" and leaves exactly one object', async () => {
+    const before = await db
+      .doc(`${subcollectionPath(accountId, 'evidenceArchives')}/2026-Q3`)
+      .get();
+    const rerun = await archivePeriod(archiveDeps(), accountId, Q3);
+    expect(rerun.status).toBe('already_archived');
+    expect(rerun.index.sha256).toBe((before.data() as { sha256: string }).sha256);
+    expect((await objectsOf(accountId)).filter((n) => n.endsWith('/2026-Q3.zip'))).toHaveLength(1);
+  });
+
+  it('two consecutive quarters chain, and a broken link is reported', async () => {
+    const q4 = await archivePeriod(archiveDeps(), accountId, Q4);
+    expect(q4.index.previousManifestSha256).toBe(
+      createHash('sha256').update(q3ManifestBytes).digest('hex'),
+    );
+    const q4Path = await download(q4.index.objectPath);
+    const linked = await verifyBundle(q4Path, {
+      publicKeyPem: await publicKeyPem(),
+      previousManifest: q3ManifestBytes,
+    });
+    expect(linked.checks.find((c) => c.name === 'chain')).toMatchObject({ ok: true });
+    const broken = await verifyBundle(q4Path, {
+      publicKeyPem: await publicKeyPem(),
+      previousManifest: Buffer.concat([q3ManifestBytes, Buffer.from(' ')]),
+    });
+    expect(broken.ok).toBe(false);
+    expect(broken.checks.find((c) => c.name === 'chain')?.detail).toMatch(
+      /^previous manifest has sha256 [0-9a-f]{64}; this manifest links to /,
+    );
+  });
+
+  it('an object left without its index (a run cut after the upload) is verified and indexed, not rebuilt', async () => {
+    const other = await accountWithEvents('arch-orphan');
+    const first = await archivePeriod(archiveDeps(), other, Q3);
+    await db.doc(`${subcollectionPath(other, 'evidenceArchives')}/2026-Q3`).delete();
+    const again = await archivePeriod(archiveDeps(), other, Q3);
+    expect(again.status).toBe('recovered');
+    expect(again.index.sha256).toBe(first.index.sha256);
+    expect(again.index.manifestSha256).toBe(first.index.manifestSha256);
+    expect(await objectsOf(other)).toEqual([`evidence-bundles/${other}/2026-Q3.zip`]);
+  });
+
+  it('an upload that fails half way leaves no object and no index', async () => {
+    const other = await accountWithEvents('arch-fail');
+    const failing: ArchiveDeps['events'] = async function* (a, s, e) {
+      let n = 0;
+      for await (const item of archiveDepsFrom(testDeps()).events(a, s, e)) {
+        if (++n === 2) throw new Error('Firestore went away');
+        yield item;
+      }
+    };
+    await expect(archivePeriod(archiveDeps({ events: failing }), other, Q3)).rejects.toThrow(
+      'Firestore went away',
+    );
+    expect(await objectsOf(other)).toEqual([]);
+    expect(
+      (await db.doc(`${subcollectionPath(other, 'evidenceArchives')}/2026-Q3`).get()).exists,
+    ).toBe(false);
+  });
+});
+
+describe('the quarterly schedule', () => {
+  it('enqueues the ended quarter per enterprise account, and one failing account does not stop the next', async () => {
+    const failingAccount = await accountWithEvents('sched-fail');
+    const healthyAccount = await accountWithEvents('sched-ok');
+    const proAccount = await createAccount(uniqueAccountId('sched-pro'), { plan: 'pro' });
+    const mine = new Set([failingAccount, healthyAccount, proAccount]);
+    const enqueued: ArchiveTask[] = [];
+    const outcomes = new Map<string, string>();
+    // The real scheduled function, with an enqueuer that runs our accounts' tasks inline (no
+    // Cloud Tasks emulator) and a report source that fails for one of them (fault injection).
+    const deps = archiveDeps({
+      report: async (id, asOf) => {
+        if (id === failingAccount) throw new Error('report backend down');
+        return archiveDepsFrom(testDeps()).report(id, asOf);
+      },
+    });
+    const scheduled = onSchedule(
+      { schedule: '0 2 1 1,4,7,10 *', timeZone: 'UTC' },
+      makeQuarterlyArchiveHandler(
+        () => testDeps(new Date('2026-10-01T02:00:00Z')),
+        () => async (task) => {
+          enqueued.push(task);
+          if (!mine.has(task.accountId)) return;
+          try {
+            outcomes.set(task.accountId, (await runArchiveTask(deps, task)).status);
+          } catch (error) {
+            outcomes.set(task.accountId, `failed: ${(error as Error).message}`);
+          }
+        },
+      ),
+    );
+    await (scheduled as unknown as { run(data: unknown): Promise<void> }).run({
+      scheduleTime: '2026-10-01T02:00:00Z',
+      jobName: 'archiveQuarterlyEvidence',
+    });
+    const ours = enqueued.filter((t) => mine.has(t.accountId));
+    expect(ours.map((t) => t.periodId)).toEqual(['2026-Q3', '2026-Q3']);
+    expect(ours.map((t) => t.accountId).sort()).toEqual([failingAccount, healthyAccount].sort());
+    expect(outcomes.get(failingAccount)).toBe('failed: report backend down');
+    expect(outcomes.get(healthyAccount)).toBe('archived');
+    // The retried task succeeds once the fault is gone, and a second delivery is a no-op.
+    expect(
+      (await runArchiveTask(archiveDeps(), { accountId: failingAccount, periodId: '2026-Q3' }))
+        .status,
+    ).toBe('archived');
+    expect(
+      (await runArchiveTask(archiveDeps(), { accountId: failingAccount, periodId: '2026-Q3' }))
+        .status,
+    ).toBe('already_archived');
+  });
+
+  it('a task with a malformed payload is refused with the reason', async () => {
+    await expect(
+      runArchiveTask(archiveDeps(), { accountId: 'a/b', periodId: '2026-Q5' }),
+    ).rejects.toThrow(/invalid archive task/);
+  });
+});
+
+describe('archive routes', () => {
+  let accountId: string;
+  let ownerToken: string;
+  let auditorToken: string;
+  let memberToken: string;
+
+  beforeAll(async () => {
+    accountId = await accountWithEvents('arch-api');
+    ownerToken = await idTokenFor((await addMember(accountId, { role: 'owner' })).uid);
+    auditorToken = await idTokenFor((await addMember(accountId, { role: 'auditor' })).uid);
+    memberToken = await idTokenFor((await addMember(accountId, { role: 'member' })).uid);
+  });
+
+  const create = (token: string, body: unknown) =>
+    callApi('/soc2-archives', { method: 'POST', token, body });
+
+  it('an owner builds a bundle on demand; a repeat answers already archived', async () => {
+    const body = {
+      accountId,
+      periodStart: Q3.start.toISOString(),
+      periodEnd: Q3.end.toISOString(),
+    };
+    const first = await create(ownerToken, body);
+    expect(first.status).toBe(201);
+    expect(first.json).toMatchObject({
+      status: 'archived',
+      archive: { id: '2026-Q3', eventCount: 4 },
+    });
+    const second = await create(ownerToken, body);
+    expect(second.status).toBe(200);
+    expect(second.json).toMatchObject({ status: 'already_archived', archive: { id: '2026-Q3' } });
+  });
+
+  it.each([
+    [
+      { periodStart: '2026-07-01', periodEnd: '2026-10-01T00:00:00Z' },
+      'periodStart: periodStart must be an ISO-8601 date-time',
+    ],
+    [
+      { periodStart: '2026-10-01T00:00:00Z', periodEnd: '2026-07-01T00:00:00Z' },
+      'periodEnd: must be after periodStart',
+    ],
+    [
+      { periodStart: '2026-07-01T00:00:00Z', periodEnd: '2999-01-01T00:00:00Z' },
+      'periodEnd: must not be in the future',
+    ],
+    [
+      { periodStart: '2024-01-01T00:00:00Z', periodEnd: '2025-06-01T00:00:00Z' },
+      'periodStart: the period must not be longer than 366 days',
+    ],
+  ])('a bad period %j is a 400 naming the field', async (period, message) => {
+    const answer = await create(ownerToken, { accountId, ...period });
+    expect(answer.status).toBe(400);
+    expect(answer.json).toMatchObject({ error: { code: 'invalid_argument', message } });
+  });
+
+  it('an auditor may not build bundles (audit:export)', async () => {
+    const answer = await create(auditorToken, {
+      accountId,
+      periodStart: '2026-01-01T00:00:00Z',
+      periodEnd: '2026-04-01T00:00:00Z',
+    });
+    expect(answer.status).toBe(403);
+  });
+
+  it('lists archives newest first and hands out a 15-minute download link to readers', async () => {
+    // Q2 and Q3 2026: the HTTP path runs on the real clock, so only past quarters.
+    const q2 = parseQuarter('2026-Q2');
+    await create(ownerToken, {
+      accountId,
+      periodStart: q2.start.toISOString(),
+      periodEnd: q2.end.toISOString(),
+    });
+    const list = await callApi('/soc2-archives', { token: auditorToken, query: { accountId } });
+    expect(list.status).toBe(200);
+    const archives = (list.json as { archives: { id: string }[] }).archives;
+    expect(archives.map((a) => a.id)).toEqual(['2026-Q3', '2026-Q2']);
+
+    const link = await callApi('/soc2-archives/2026-Q3/download', {
+      token: auditorToken,
+      query: { accountId },
+    });
+    expect(link.status).toBe(200);
+    const { url, expiresAt } = link.json as { url: string; expiresAt: string };
+    expect(url).toContain('X-Goog-Signature=');
+    expect(url).toContain('X-Goog-Expires=900');
+    expect(Date.parse(expiresAt) - Date.now()).toBeGreaterThan(14 * 60 * 1000);
+    const fetched = await fetch(url);
+    expect(fetched.status).toBe(200);
+    const bytes = Buffer.from(await fetched.arrayBuffer());
+    const index = await db.doc(`${subcollectionPath(accountId, 'evidenceArchives')}/2026-Q3`).get();
+    expect(createHash('sha256').update(bytes).digest('hex')).toBe(
+      (index.data() as { sha256: string }).sha256,
+    );
+  });
+
+  it('members cannot list, and an archive of another account is not found', async () => {
+    expect(
+      (await callApi('/soc2-archives', { token: memberToken, query: { accountId } })).status,
+    ).toBe(403);
+    const other = await accountWithEvents('arch-api-other');
+    await archivePeriod(archiveDeps(), other, Q3);
+    // `other` has 2026-Q1 archived; asked through the caller's own account id, it does not exist.
+    await archivePeriod(archiveDeps(), other, parseQuarter('2026-Q1'));
+    const answer = await callApi('/soc2-archives/2026-Q1/download', {
+      token: ownerToken,
+      query: { accountId },
+    });
+    expect(answer.status).toBe(404);
+    const foreign = await callApi('/soc2-archives/2026-Q3/download', {
+      token: ownerToken,
+      query: { accountId: other },
+    });
+    expect(foreign.status).toBe(403);
+  });
+
+  it('serves the public key anyone can verify with', async () => {
+    const answer = await callApi('/soc2-evidence/public-key');
+    expect(answer.status).toBe(200);
+    expect(answer.json).toEqual({
+      keyId: process.env.SIGNING_KEY_ID,
+      algorithm: 'Ed25519',
+      publicKey: await publicKeyPem(),
+    });
+  });
+});
