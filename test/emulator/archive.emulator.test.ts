@@ -1,6 +1,6 @@
-import { execFileSync, spawnSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { createWriteStream, mkdirSync, writeFileSync } from 'node:fs';
+import { createWriteStream, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import { Storage } from '@google-cloud/storage';
@@ -14,7 +14,7 @@ import { makeQuarterlyArchiveHandler } from '../../functions/handlers/archive';
 import type { ArchiveTask, Manifest } from '../../functions/schema/bundle';
 import { subcollectionPath } from '../../functions/schema/paths';
 import { auditLogDoc, writeDocs } from '../../scripts/seed/builders';
-import { readZip, tempDir } from '../support/bundleZip';
+import { opensslVerify, readZip, tempDir } from '../support/bundleZip';
 import {
   addMember,
   callApi,
@@ -114,29 +114,13 @@ describe('quarterly evidence bundles in the emulator stack', () => {
   });
 
   it('openssl pkeyutl verifies manifest.sig over manifest.json', async () => {
-    const unzipped = join(dir, 'unzipped');
-    mkdirSync(unzipped, { recursive: true });
     const entries = new Map(await readZip(q3Path));
-    writeFileSync(join(unzipped, 'manifest.json'), entries.get('manifest.json')!);
-    writeFileSync(join(unzipped, 'manifest.sig'), entries.get('manifest.sig')!);
-    writeFileSync(join(unzipped, 'key.pem'), await publicKeyPem());
-    const out = execFileSync(
-      'openssl',
-      [
-        'pkeyutl',
-        '-verify',
-        '-pubin',
-        '-inkey',
-        'key.pem',
-        '-rawin',
-        '-in',
-        'manifest.json',
-        '-sigfile',
-        'manifest.sig',
-      ],
-      { cwd: unzipped, encoding: 'utf8' },
+    const out = opensslVerify(
+      entries.get('manifest.json')!,
+      entries.get('manifest.sig')!,
+      await publicKeyPem(),
     );
-    expect(out.trim()).toBe('Signature Verified Successfully');
+    expect(out).toBe('Signature Verified Successfully');
   });
 
   it('the built CLI verifies it (npx soc2-evidence from the project root)', async () => {

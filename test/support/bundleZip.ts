@@ -1,3 +1,4 @@
+import { execFileSync } from 'node:child_process';
 import { createWriteStream, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -119,4 +120,31 @@ export function truncate(source: string, keepBytes: number): string {
   const path = join(tempDir(), 'truncated.zip');
   writeFileSync(path, readFileSync(source).subarray(0, keepBytes));
   return path;
+}
+
+/**
+ * What `openssl pkeyutl -verify` prints for a manifest and its signature — the command README.txt
+ * gives auditors, run exactly as written there.
+ */
+export function opensslVerify(manifest: Buffer, signature: Buffer, publicKeyPem: string): string {
+  const dir = tempDir();
+  writeFileSync(join(dir, 'manifest.json'), manifest);
+  writeFileSync(join(dir, 'manifest.sig'), signature);
+  writeFileSync(join(dir, 'key.pem'), publicKeyPem);
+  return execFileSync(
+    'openssl',
+    [
+      'pkeyutl',
+      '-verify',
+      '-pubin',
+      '-inkey',
+      'key.pem',
+      '-rawin',
+      '-in',
+      'manifest.json',
+      '-sigfile',
+      'manifest.sig',
+    ],
+    { cwd: dir, encoding: 'utf8' },
+  ).trim();
 }

@@ -1,12 +1,9 @@
-import { execFileSync } from 'node:child_process';
-import { writeFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { ed25519Signer } from '../../../functions/adapters/signer';
 import { serializeManifest } from '../../../functions/bundle/builder';
 import vectors from '../../fixtures/ed25519-rfc8032.json';
 import manifestKat from '../../fixtures/manifest-signature-kat.json';
 import { rfc8032Key, testSigner } from '../../support/bundleKeys';
-import { tempDir } from '../../support/bundleZip';
+import { opensslVerify } from '../../support/bundleZip';
 import { manifestSchema } from '../../../functions/schema/bundle';
 import { createHash } from 'node:crypto';
 
@@ -28,26 +25,7 @@ describe('Ed25519 manifest signer', () => {
     const signature = await testSigner(0).sign(bytes);
     expect(signature.toString('hex')).toBe(manifestKat.signatureHex);
 
-    const dir = tempDir();
-    writeFileSync(join(dir, 'manifest.json'), bytes);
-    writeFileSync(join(dir, 'manifest.sig'), signature);
-    writeFileSync(join(dir, 'key.pem'), rfc8032Key(0).publicPem);
-    const out = execFileSync(
-      'openssl',
-      [
-        'pkeyutl',
-        '-verify',
-        '-pubin',
-        '-inkey',
-        'key.pem',
-        '-rawin',
-        '-in',
-        'manifest.json',
-        '-sigfile',
-        'manifest.sig',
-      ],
-      { cwd: dir, encoding: 'utf8' },
-    );
+    const out = opensslVerify(bytes, signature, rfc8032Key(0).publicPem);
     expect(out).toContain('Signature Verified Successfully');
   });
 
