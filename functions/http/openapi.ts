@@ -2,7 +2,13 @@ import { z } from 'zod';
 import { CONTROL_IDS } from '../compliance/controlCatalog';
 import { accountOnlyQuerySchema } from '../schema/api';
 import { auditLogQuerySchema } from '../schema/audit';
-import { createArchiveBodySchema, publicKeyResponseSchema } from '../schema/bundle';
+import {
+  archiveListResponseSchema,
+  createArchiveBodySchema,
+  createArchiveResponseSchema,
+  downloadResponseSchema,
+  publicKeyResponseSchema,
+} from '../schema/bundle';
 import {
   createFindingBodySchema,
   createIncidentBodySchema,
@@ -53,26 +59,14 @@ const auditLogPageSchema = z.object({
   nextPageToken: z.string().nullable(),
 });
 
-const archiveSummarySchema = z
-  .object({
-    id: z.string(),
-    periodStart: z.string(),
-    periodEnd: z.string(),
-    createdAt: z.string(),
-    eventCount: z.number().int(),
-  })
-  .catchall(z.unknown());
-const archiveListSchema = z.object({ archives: z.array(archiveSummarySchema) });
-const signedUrlSchema = z.object({ url: z.string(), expiresAt: z.string() });
-
 /** Components: every named response shape, referenced by `#/components/schemas/<id>`. */
 const COMPONENTS = {
   Error: errorResponseSchema,
   EvidenceReport: evidenceReportSchema,
   AuditLogPage: auditLogPageSchema,
-  ArchiveList: archiveListSchema,
-  ArchiveSummary: archiveSummarySchema,
-  SignedUrl: signedUrlSchema,
+  ArchiveList: archiveListResponseSchema,
+  CreateArchive: createArchiveResponseSchema,
+  SignedUrl: downloadResponseSchema,
   PublicKey: publicKeyResponseSchema,
   Health: healthResponseSchema,
 } as const;
@@ -212,7 +206,11 @@ export const OPERATIONS: Record<string, Record<string, unknown>> = {
       },
     },
     responses: {
-      '201': { description: 'The bundle built.', content: json('ArchiveSummary') },
+      '201': { description: 'The bundle built now.', content: json('CreateArchive') },
+      '200': {
+        description: 'The period was archived before (or its stored object was re-indexed).',
+        content: json('CreateArchive'),
+      },
       ...errors(400, 401, 403, 405, 409),
     },
   },

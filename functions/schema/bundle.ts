@@ -135,7 +135,26 @@ export const createArchiveBodySchema = z
 export type CreateArchiveBody = z.output<typeof createArchiveBodySchema>;
 
 /** One archive as the list and create routes return it (dates ISO-8601). */
-export function archiveSummary(id: string, index: ArchiveIndex) {
+export const archiveSummarySchema = z.object({
+  id: z.string(),
+  periodStart: isoInstant,
+  /** Exclusive. */
+  periodEnd: isoInstant,
+  createdAt: isoInstant,
+  eventCount: z.number().int().nonnegative(),
+  malformedEventCount: z.number().int().nonnegative(),
+  /** Bytes of the zip. */
+  size: z.number().int().nonnegative(),
+  sha256: sha256Hex,
+  manifestSha256: sha256Hex,
+  previousManifestSha256: sha256Hex.nullable(),
+  merkleRoot: sha256Hex,
+  keyId: z.string(),
+  sectionStatuses: z.record(z.string(), z.enum(['ok', 'degraded'])),
+});
+export type ArchiveSummary = z.output<typeof archiveSummarySchema>;
+
+export function archiveSummary(id: string, index: ArchiveIndex): ArchiveSummary {
   return {
     id,
     periodStart: index.periodStart.toISOString(),
@@ -152,7 +171,21 @@ export function archiveSummary(id: string, index: ArchiveIndex) {
     sectionStatuses: index.sectionStatuses,
   };
 }
-export type ArchiveSummary = ReturnType<typeof archiveSummary>;
+
+/** `GET /api/soc2-archives`: malformed index documents are listed apart, never dropped. */
+export const archiveListResponseSchema = z.object({
+  archives: z.array(archiveSummarySchema),
+  malformed: z.array(z.object({ id: z.string(), problem: z.string() })),
+});
+
+/** `POST /api/soc2-archives`: 201 `archived`; 200 `already_archived` or `recovered`. */
+export const createArchiveResponseSchema = z.object({
+  status: z.enum(['archived', 'already_archived', 'recovered']),
+  archive: archiveSummarySchema,
+});
+
+/** `GET /api/soc2-archives/{archiveId}/download`. */
+export const downloadResponseSchema = z.object({ url: z.string(), expiresAt: isoInstant });
 
 export const downloadQuerySchema = z.object({ accountId: accountIdParam });
 export const archiveIdParamSchema = z.object({ archiveId: documentId });
