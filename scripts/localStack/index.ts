@@ -33,9 +33,11 @@ const API_READY_TIMEOUT_MS = 60_000;
 /**
  * Output that means the start failed, so we stop waiting at once. The param prompt is the Functions
  * emulator asking for a `defineString` value on a terminal it does not have: it would wait forever.
+ * Not a bare "Error:": the emulator logs harmless ones while starting (e.g. Secret Manager being
+ * unreachable before it falls back to the environment), and fatal ones make it exit anyway.
  */
 const FIREBASE_FAILURES =
-  /Failed to load function definition from source[^\n]*|Could not start [^\n]*|Enter an? \w+ value for [^\n]*|Error: [^\n]*/;
+  /Failed to load function definition from source[^\n]*|Could not start [^\n]*|Enter an? \w+ value for [^\n]*/;
 
 export interface StackOptions {
   projectDir: string;
@@ -155,6 +157,12 @@ export async function startStack(options: StackOptions): Promise<RunningStack> {
 
   const teardown = new Teardown();
   const exitListeners: ((what: string, code: number | null) => void)[] = [];
+  // A child can die between "ready" and the caller subscribing: remember, and tell late listeners.
+  const deaths: { what: string; code: number | null }[] = [];
+  const childDied = (what: string, code: number | null): void => {
+    deaths.push({ what, code });
+    exitListeners.forEach((listener) => listener(what, code));
+  };
   const stackDir = path.join(options.projectDir, '.stack', String(offset));
   fs.mkdirSync(stackDir, { recursive: true });
   // Short and per stack: firebase-tools keeps its hub locator file and worker sockets in TMPDIR,
@@ -203,9 +211,7 @@ export async function startStack(options: StackOptions): Promise<RunningStack> {
       projectDir: options.projectDir,
     });
     teardown.add('redis-server', () => redis.stop(5_000, 'SIGTERM'));
-    redis.onUnexpectedExit((code) =>
-      exitListeners.forEach((listener) => listener('redis-server', code)),
-    );
+    redis.onUnexpectedExit((code) => childDied('redis-server', code));
 
     const adapter = await startUpstashRestAdapter({
       port: ports.upstash,
@@ -270,9 +276,7 @@ export async function startStack(options: StackOptions): Promise<RunningStack> {
     await firebase.waitFor(/All emulators ready/, FIREBASE_READY_TIMEOUT_MS, FIREBASE_FAILURES);
     await waitForHub(ports.hub, 10_000);
     await waitForApi(env.EVIDENCE_API_URL, API_READY_TIMEOUT_MS);
-    firebase.onUnexpectedExit((code) =>
-      exitListeners.forEach((listener) => listener('firebase emulators', code)),
-    );
+    firebase.onUnexpectedExit((code) => childDied('firebase emulators', code));
   } catch (error) {
     releaseSignals();
     const tail = firebase ? `\n--- last lines of ${emulatorLog} ---\n${firebase.tail(30)}` : '';
@@ -296,6 +300,7 @@ export async function startStack(options: StackOptions): Promise<RunningStack> {
     emulatorLog,
     onUnexpectedExit: (callback) => {
       exitListeners.push(callback);
+      deaths.forEach(({ what, code }) => callback(what, code));
     },
     emulatorTail: (lines) => firebaseChild.tail(lines),
     stop: () => teardown.run(),
