@@ -191,19 +191,19 @@ export async function startStack(options: StackOptions): Promise<RunningStack> {
   const signingKey = generateThrowawaySigningKey();
   const env = buildEnv(ports, signingKey, `local-${randomBytes(16).toString('hex')}`);
   const emulatorLog = path.join(stackDir, 'emulators.log');
-  // Before anything starts: a param without a value would hang the Functions emulator.
-  const functionParams = paramValues(
-    discoverParams(options.projectDir, functionsMainFile(options.projectDir)),
-    {
-      EVIDENCE_BUCKET: env.EVIDENCE_BUCKET,
-      UPSTASH_REDIS_REST_URL: env.UPSTASH_REDIS_REST_URL,
-      SIGNING_KEY_ID: env.SIGNING_KEY_ID,
-    },
-    rootDotenvKeys(options.projectDir, DOTENV_FILES),
-  );
   let firebase: ManagedChild | undefined;
 
   try {
+    // Before anything starts: a param without a value would hang the Functions emulator.
+    const functionParams = paramValues(
+      discoverParams(options.projectDir, functionsMainFile(options.projectDir)),
+      {
+        EVIDENCE_BUCKET: env.EVIDENCE_BUCKET,
+        UPSTASH_REDIS_REST_URL: env.UPSTASH_REDIS_REST_URL,
+        SIGNING_KEY_ID: env.SIGNING_KEY_ID,
+      },
+      rootDotenvKeys(options.projectDir, DOTENV_FILES),
+    );
     const redis = await startRedisServer({
       port: ports.redis,
       workDir: tmpDir,
