@@ -6,7 +6,8 @@
  * What is real: builder, Merkle accumulation, zip, signing, upload. What is synthetic: the event
  * source. `--source synthetic` (default) generates events in memory in the order Firestore would
  * yield them; `--source firestore` seeds the events into the Firestore emulator first and streams
- * them with audit/events.ts (real paging; the seeding time is not counted).
+ * them with audit/events.ts (real paging). Seeding runs in a separate process, neither timed nor
+ * counted in the memory figures.
  *
  *   STACK_PORT_OFFSET=500 npm run stack -- node lib/bench/bundleBuild.js [--sizes 10000,100000,1000000] [--source synthetic|firestore]
  */
@@ -74,9 +75,7 @@ async function seedFirestore(accountId: string, count: number): Promise<void> {
 }
 
 /** One size, in this process: prints one JSON line. */
-async function runOne(count: number, source: string): Promise<void> {
-  const accountId = `bench-${Date.now().toString(36)}-${randomBytes(3).toString('hex')}`;
-  if (source === 'firestore') await seedFirestore(accountId, count);
+async function runOne(count: number, source: string, accountId: string): Promise<void> {
   const store = gcsEvidenceStore(process.env.EVIDENCE_BUCKET ?? '');
   const signer = ed25519Signer(
     process.env.SIGNING_PRIVATE_KEY ?? '',
@@ -131,14 +130,25 @@ function runAll(): void {
   console.log(`bundle build, source=${source}, upload to ${process.env.STORAGE_EMULATOR_HOST}`);
   console.log('events     seconds  events/s  ndjson MB  zip MB  RSS base→peak MB  heap peak MB');
   for (const size of sizes) {
-    const child = spawnSync(
-      process.execPath,
-      ['--expose-gc', __filename, '--one', String(size), '--source', source],
-      { encoding: 'utf8', env: process.env, maxBuffer: 1 << 20 },
-    );
-    const line = child.stdout.trim().split('\n').pop() ?? '';
-    if (child.status !== 0 || !line.startsWith('{')) {
-      console.error(`size ${size} failed (exit ${child.status}):\n${child.stderr}`);
+    const accountId = `bench-${Date.now().toString(36)}-${randomBytes(3).toString('hex')}`;
+    const child = (...args: string[]) =>
+      spawnSync(process.execPath, ['--expose-gc', __filename, ...args, '--account', accountId], {
+        encoding: 'utf8',
+        env: process.env,
+        maxBuffer: 1 << 20,
+      });
+    if (source === 'firestore') {
+      const seeded = child('--seed', String(size));
+      if (seeded.status !== 0) {
+        console.error(`seeding ${size} failed:\n${seeded.stderr}`);
+        process.exitCode = 1;
+        continue;
+      }
+    }
+    const run = child('--one', String(size), '--source', source);
+    const line = run.stdout.trim().split('\n').pop() ?? '';
+    if (run.status !== 0 || !line.startsWith('{')) {
+      console.error(`size ${size} failed (exit ${run.status}):\n${run.stderr}`);
       process.exitCode = 1;
       continue;
     }
@@ -149,15 +159,17 @@ function runAll(): void {
   }
 }
 
-const one = option('one');
-if (one) {
-  runOne(Number(one), option('source') ?? 'synthetic').then(
+const exitWhenDone = (work: Promise<void>) =>
+  work.then(
     () => process.exit(0),
     (error: unknown) => {
       console.error(error);
       process.exit(1);
     },
   );
-} else {
-  runAll();
-}
+const one = option('one');
+const seed = option('seed');
+const account = option('account') ?? '';
+if (seed) exitWhenDone(seedFirestore(account, Number(seed)));
+else if (one) exitWhenDone(runOne(Number(one), option('source') ?? 'synthetic', account));
+else runAll();

@@ -15,6 +15,7 @@ import type { ArchiveTask, Manifest } from '../../functions/schema/bundle';
 import { subcollectionPath } from '../../functions/schema/paths';
 import { auditLogDoc, writeDocs } from '../../scripts/seed/builders';
 import { opensslVerify, readZip, tempDir } from '../support/bundleZip';
+import { openApiErrors } from '../support/openApiValidator';
 import {
   addMember,
   callApi,
@@ -294,8 +295,10 @@ describe('archive routes', () => {
       status: 'archived',
       archive: { id: '2026-Q3', eventCount: 4 },
     });
+    expect(openApiErrors('POST', '/api/soc2-archives', 201, first.json)).toEqual([]);
     const second = await create(ownerToken, body);
     expect(second.status).toBe(200);
+    expect(openApiErrors('POST', '/api/soc2-archives', 200, second.json)).toEqual([]);
     expect(second.json).toMatchObject({ status: 'already_archived', archive: { id: '2026-Q3' } });
   });
 
@@ -341,6 +344,7 @@ describe('archive routes', () => {
     });
     const list = await callApi('/soc2-archives', { token: auditorToken, query: { accountId } });
     expect(list.status).toBe(200);
+    expect(openApiErrors('GET', '/api/soc2-archives', 200, list.json)).toEqual([]);
     const archives = (list.json as { archives: { id: string }[] }).archives;
     expect(archives.map((a) => a.id)).toEqual(['2026-Q3', '2026-Q2']);
 
@@ -349,6 +353,9 @@ describe('archive routes', () => {
       query: { accountId },
     });
     expect(link.status).toBe(200);
+    expect(openApiErrors('GET', '/api/soc2-archives/{archiveId}/download', 200, link.json)).toEqual(
+      [],
+    );
     const { url, expiresAt } = link.json as { url: string; expiresAt: string };
     expect(url).toContain('X-Goog-Signature=');
     expect(url).toContain('X-Goog-Expires=900');
@@ -385,6 +392,7 @@ describe('archive routes', () => {
   it('serves the public key anyone can verify with', async () => {
     const answer = await callApi('/soc2-evidence/public-key');
     expect(answer.status).toBe(200);
+    expect(openApiErrors('GET', '/api/soc2-evidence/public-key', 200, answer.json)).toEqual([]);
     expect(answer.json).toEqual({
       keyId: process.env.SIGNING_KEY_ID,
       algorithm: 'Ed25519',
