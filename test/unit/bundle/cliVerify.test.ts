@@ -1,4 +1,6 @@
 import { writeFileSync } from 'node:fs';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { main } from '../../../functions/cli/main';
 import { rfc8032Key, testSigner } from '../../support/bundleKeys';
@@ -98,6 +100,29 @@ describe('soc2-evidence verify', () => {
     ]);
     expect(code).toBe(1);
     expect(out).toContain('FAIL  account: manifest says acme, expected globex');
+  });
+
+  it('--key-url takes the public-key endpoint and checks the manifest names that key', async () => {
+    let keyId = 'rfc8032-test-1';
+    const server = createServer((_req, res) => {
+      res.setHeader('content-type', 'application/json');
+      res.end(JSON.stringify({ keyId, algorithm: 'Ed25519', publicKey: rfc8032Key(0).publicPem }));
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/api/soc2-evidence/public-key`;
+    try {
+      const matching = await run(['verify', bundle, '--key-url', url]);
+      expect(matching.code).toBe(0);
+      expect(matching.out).toContain('ok    key id: rfc8032-test-1');
+      keyId = 'rotated-2027';
+      const rotated = await run(['verify', bundle, '--key-url', url]);
+      expect(rotated.code).toBe(1);
+      expect(rotated.out).toContain(
+        'FAIL  key id: manifest says rfc8032-test-1, expected rotated-2027',
+      );
+    } finally {
+      server.close();
+    }
   });
 
   it('exits 2 with usage when no key is given or the command is unknown', async () => {
