@@ -3,11 +3,12 @@
  *
  *   import { mintIdToken } from '../../scripts/localStack/idTokens';
  *   const token = await mintIdToken(process.env.FIREBASE_AUTH_EMULATOR_HOST!, uid);
+ *   afterAll(closeIdTokenApp); // or jest waits on its open connections
  *
  * The admin SDK makes a custom token (unsigned in emulator mode) and the emulator's REST API
  * exchanges it for an ID token, as a client app would. The user is created if it does not exist.
  */
-import { getApps, initializeApp, type App } from 'firebase-admin/app';
+import { deleteApp, getApps, initializeApp, type App } from 'firebase-admin/app';
 import { getAuth } from 'firebase-admin/auth';
 
 const APP_NAME = 'local-stack-id-tokens';
@@ -52,4 +53,10 @@ export async function mintIdToken(
     );
   }
   return body.idToken;
+}
+
+/** Deletes the admin app mintIdToken uses, so a test process can exit. Safe to call repeatedly. */
+export async function closeIdTokenApp(): Promise<void> {
+  const app = getApps().find((candidate) => candidate.name === APP_NAME);
+  if (app) await deleteApp(app);
 }

@@ -5,11 +5,11 @@
 import { randomUUID } from 'node:crypto';
 import { Storage } from '@google-cloud/storage';
 import { Redis } from '@upstash/redis';
-import { getApps, initializeApp, type App } from 'firebase-admin/app';
+import { deleteApp, getApps, initializeApp, type App } from 'firebase-admin/app';
 import { getAuth } from 'firebase-admin/auth';
 import { getFirestore, Timestamp } from 'firebase-admin/firestore';
 import { COLLECTIONS } from '../../functions/schema/paths';
-import { mintIdToken } from '../../scripts/localStack/idTokens';
+import { closeIdTokenApp, mintIdToken } from '../../scripts/localStack/idTokens';
 import { RespClient } from '../../scripts/localStack/resp';
 
 const env = (name: string): string => {
@@ -49,6 +49,12 @@ describe('local stack', () => {
   });
   afterAll(async () => {
     await redis.close();
+    await closeIdTokenApp();
+    await Promise.all(
+      getApps()
+        .filter((app) => app.name === 'stack-emulator-test')
+        .map((app) => deleteApp(app)),
+    );
   });
 
   it('serves GET /api/health through the Hosting rewrite', async () => {
