@@ -18,10 +18,11 @@ module.exports = {
     },
     {
       displayName: 'emulator',
-      testEnvironment: 'node',
+      testEnvironment: '<rootDir>/test/support/emulatorEnvironment.js',
       transform: { '^.+\\.ts$': tsJest },
       testMatch: ['<rootDir>/test/emulator/**/*.emulator.test.ts'],
       setupFiles: ['<rootDir>/test/support/requireStack.ts'],
+      setupFilesAfterEnv: ['<rootDir>/test/support/releaseFirebaseApps.ts'],
     },
   ],
 };

@@ -58,7 +58,7 @@ export async function addMember(
 ): Promise<MemberFixture> {
   const uid = input.uid ?? `${accountId}-${input.role}-${randomBytes(3).toString('hex')}`;
   const email = input.email ?? `${uid}@example.test`;
-  const { uid: _uid, ...member } = input;
+  const { uid: _ignored, ...member } = input;
   if (authUser !== false) {
     await upsertAuthUser(adminAuth, {
       uid,
