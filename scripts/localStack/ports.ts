@@ -39,8 +39,25 @@ export function portOffsetFromEnv(env: NodeJS.ProcessEnv = process.env): number 
       `STACK_PORT_OFFSET must be an integer between 0 and ${65535 - highest}, got "${raw}"`,
     );
   }
+  const blocked = Object.entries(shiftedPorts(offset)).filter(([, port]) =>
+    FETCH_BLOCKED_PORTS.has(port),
+  );
+  if (blocked.length > 0) {
+    throw new Error(
+      `STACK_PORT_OFFSET=${offset} puts ${blocked.map(([name, port]) => `${name} on ${port}`).join(', ')}, ` +
+        `a port that fetch() refuses to connect to; choose another offset`,
+    );
+  }
   return offset;
 }
+
+/**
+ * Ports the Fetch standard blocks (Node's fetch answers "fetch failed" without connecting); only
+ * those a shifted stack port can reach are listed. Seen with STACK_PORT_OFFSET=1000: hosting 6000.
+ */
+const FETCH_BLOCKED_PORTS: ReadonlySet<number> = new Set([
+  4045, 4190, 5060, 5061, 6000, 6566, 6665, 6666, 6667, 6668, 6669, 6679, 6697, 10080,
+]);
 
 export function shiftedPorts(offset: number): StackPorts {
   const entries = Object.entries(BASE_PORTS).map(([name, port]) => [name, port + offset]);

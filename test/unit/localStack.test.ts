@@ -28,6 +28,12 @@ describe('stack ports', () => {
     expect(() => portOffsetFromEnv({ STACK_PORT_OFFSET: 'abc' })).toThrow(/STACK_PORT_OFFSET/);
     expect(() => portOffsetFromEnv({ STACK_PORT_OFFSET: '60000' })).toThrow(/STACK_PORT_OFFSET/);
   });
+
+  it('refuses an offset that puts a port where fetch() will not connect', () => {
+    // hosting 5000 + 1000 = 6000 (X11), on the Fetch standard's blocked list.
+    expect(() => portOffsetFromEnv({ STACK_PORT_OFFSET: '1000' })).toThrow(/hosting on 6000/);
+    expect(portOffsetFromEnv({ STACK_PORT_OFFSET: '1100' })).toBe(1100);
+  });
 });
 
 describe('RESP parsing', () => {
