@@ -17,6 +17,7 @@ import { planRollup } from '../functions/audit/rollupPlan';
 import { summarizeAuditLog } from '../functions/audit/summary';
 import { subcollectionPath } from '../functions/schema/paths';
 import { mulberry32 } from '../scripts/seed/rng';
+import { pool } from './pool';
 
 const DAY = 86_400_000;
 const NOW = new Date('2026-06-30T12:00:00Z');
@@ -39,15 +40,6 @@ function randomEvent(): Record<string, unknown> {
       ['denied', 1],
     ] as const),
   };
-}
-
-async function pool<T>(items: T[], concurrency: number, work: (item: T) => Promise<unknown>) {
-  let next = 0;
-  await Promise.all(
-    Array.from({ length: concurrency }, async () => {
-      while (next < items.length) await work(items[next++]);
-    }),
-  );
 }
 
 const seconds = (since: bigint) => Number(process.hrtime.bigint() - since) / 1e9;

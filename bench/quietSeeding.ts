@@ -1,0 +1,134 @@
+/**
+ * Seeding for benchmarks that must not be coloured by the Functions emulator working through
+ * the triggers a bulk seed sets off (100,000 audit events are 100,000 rollup invocations, minutes
+ * of both cores). Triggers are switched off on the emulator hub while seeding; what the
+ * `auditRollup` and `memberAccessHistory` triggers would have written is then written here,
+ * in-process, with the same production functions they call, so the seeded account reads exactly
+ * as it would once its triggers had all run.
+ */
+import { FieldPath, type Firestore, type QueryDocumentSnapshot } from 'firebase-admin/firestore';
+import { accessChangeFor, recordAccessChange } from '../functions/audit/accessHistory';
+import { deliveryDocId } from '../functions/audit/keys';
+import { applyRollup } from '../functions/audit/rollup';
+import { planRollup } from '../functions/audit/rollupPlan';
+import { summarizeAuditLog } from '../functions/audit/summary';
+import { ACCESS_HISTORY_FUNCTION } from '../functions/handlers/accessHistoryTrigger';
+import { subcollectionPath } from '../functions/schema/paths';
+import { portOffsetFromEnv, shiftedPorts } from '../scripts/localStack/ports';
+import { pool } from './pool';
+
+const PAGE = 5000;
+const CONCURRENCY = 64;
+
+/**
+ * The emulator hub's address: `firebase emulators:exec` exports it; the local stack does not, but
+ * puts the hub on 127.0.0.1 at the STACK_PORT_OFFSET-shifted port.
+ */
+function hubOrigin(): string {
+  const exported = process.env.FIREBASE_EMULATOR_HUB;
+  return `http://${exported ?? `127.0.0.1:${shiftedPorts(portOffsetFromEnv()).hub}`}`;
+}
+
+/** firebase-tools' hub routes (lib/emulator/hub.js PATH_DISABLE_FUNCTIONS / PATH_ENABLE_FUNCTIONS). */
+async function setBackgroundTriggers(enabled: boolean): Promise<void> {
+  const route = enabled ? 'enableBackgroundTriggers' : 'disableBackgroundTriggers';
+  const response = await fetch(`${hubOrigin()}/functions/${route}`, { method: 'PUT' });
+  if (!response.ok) {
+    throw new Error(`emulator hub ${route} answered ${response.status}: ${await response.text()}`);
+  }
+}
+
+/** Runs `seed` with the Functions emulator's background triggers off; always switches them back on. */
+export async function withoutTriggers<T>(seed: () => Promise<T>): Promise<T> {
+  await setBackgroundTriggers(false);
+  try {
+    return await seed();
+  } finally {
+    await setBackgroundTriggers(true);
+  }
+}
+
+/** Every document of a collection, a page at a time (a 100,000-event account in one get() is a lot). */
+async function forEachPage(
+  db: Firestore,
+  collection: string,
+  work: (docs: QueryDocumentSnapshot[]) => Promise<void>,
+): Promise<number> {
+  let seen = 0;
+  let after: QueryDocumentSnapshot | undefined;
+  for (;;) {
+    const ordered = db.collection(collection).orderBy(FieldPath.documentId()).limit(PAGE);
+    const page = await (after ? ordered.startAfter(after) : ordered).get();
+    if (page.empty) return seen;
+    await work(page.docs);
+    seen += page.size;
+    after = page.docs[page.docs.length - 1];
+  }
+}
+
+/**
+ * What the `auditRollup` trigger does for each stored event, with a deterministic delivery id per
+ * event (a second replay would be recognised as duplicates, not counted twice). Returns the number
+ * of events rolled up.
+ */
+async function replayRollups(db: Firestore, accountId: string, arrivedAt: Date): Promise<number> {
+  return forEachPage(db, subcollectionPath(accountId, 'auditLogs'), (docs) =>
+    pool(docs, CONCURRENCY, async (doc) => {
+      const plan = planRollup({
+        accountId,
+        eventId: doc.id,
+        deliveryId: `bench-seed-${doc.id}`,
+        data: doc.data(),
+        arrivedAt,
+      });
+      if ((await applyRollup(db, accountId, plan)) === 'duplicate') {
+        throw new Error(`${doc.ref.path} was already rolled up: seed a fresh account`);
+      }
+    }),
+  );
+}
+
+/** What the `memberAccessHistory` trigger records for each member document's creation. */
+async function replayAccessHistory(db: Firestore, accountId: string): Promise<number> {
+  return forEachPage(db, subcollectionPath(accountId, 'members'), (docs) =>
+    pool(docs, CONCURRENCY, async (doc) => {
+      const change = accessChangeFor(doc.id, undefined, doc.data(), doc.updateTime.toDate());
+      if (!change) return;
+      const entryId = deliveryDocId(ACCESS_HISTORY_FUNCTION, `bench-seed-${doc.id}`);
+      await recordAccessChange(db, accountId, entryId, change);
+    }),
+  );
+}
+
+/**
+ * Writes the seeded account's rollups and access history in-process, then proves the audit
+ * summary sees every event of its window: `expectedInWindow` events, or (when not given) as many
+ * as the stored events whose timestamp falls in the summary's window. Throws when it does not.
+ */
+export async function completeTriggerWork(
+  db: Firestore,
+  accountId: string,
+  now: Date,
+  expectedInWindow?: number,
+): Promise<{ rolledUp: number; members: number; summaryTotal: number }> {
+  const rolledUp = await replayRollups(db, accountId, now);
+  const members = await replayAccessHistory(db, accountId);
+  const summary = await summarizeAuditLog(db, accountId, now);
+  const expected =
+    expectedInWindow ??
+    (
+      await db
+        .collection(subcollectionPath(accountId, 'auditLogs'))
+        .where('timestamp', '>=', new Date(summary.windowStart))
+        .where('timestamp', '<=', new Date(summary.windowEnd))
+        .count()
+        .get()
+    ).data().count;
+  if (summary.total !== expected) {
+    throw new Error(
+      `${accountId}: the audit summary counts ${summary.total} events, expected ${expected} ` +
+        `(${rolledUp} rolled up); the benchmark would measure an incomplete account`,
+    );
+  }
+  return { rolledUp, members, summaryTotal: summary.total };
+}
