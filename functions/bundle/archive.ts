@@ -8,6 +8,7 @@ import * as logger from 'firebase-functions/logger';
 import type { Deps } from '../app/deps';
 import { recentAccessChanges } from '../audit/accessHistory';
 import { streamAuditEvents } from '../audit/events';
+import { exportComplianceForPeriod, type ComplianceExport } from '../compliance/export';
 import { buildReport } from '../report/buildReport';
 import { ObjectExistsError, type EvidenceStore } from '../adapters/storage';
 import type { ManifestSigner } from '../adapters/signer';
@@ -41,6 +42,8 @@ export interface ArchiveDeps {
   report: (accountId: string, asOf: Date) => Promise<EvidenceReport>;
   /** Role/department changes since a time, newest first (audit/accessHistory.ts). */
   accessChanges: (accountId: string, since: Date, limit: number) => Promise<AccessChange[]>;
+  /** Control results, findings and incidents of [start, end) (compliance/export.ts). */
+  compliance: (accountId: string, start: Date, end: Date) => Promise<ComplianceExport>;
 }
 
 export type ArchiveStatus =
@@ -233,9 +236,12 @@ export async function archivePeriod(
   const started = Date.now();
   const previous = await previousBundle(deps.db, accountId, period.start);
   const since = previous?.periodEnd ?? period.start;
-  const [report, history] = await Promise.all([
+  // An unreadable compliance export fails the run (the task is retried) rather than signing a
+  // bundle without it: unlike a report section, it has no degraded form to stand in for it.
+  const [report, history, compliance] = await Promise.all([
     deps.report(accountId, period.end),
     deps.accessChanges(accountId, since, ACCESS_HISTORY_LIMIT + 1),
+    deps.compliance(accountId, period.start, period.end),
   ]);
   const changes = history.filter((c) => Date.parse(c.changedAt) < period.end.getTime());
   const rendered = renderContents(report, period, previous, {
@@ -248,6 +254,7 @@ export async function archivePeriod(
     generatedAt: deps.now(),
     previousManifestSha256: previous?.manifestSha256 ?? null,
     files: rendered.files,
+    compliance,
     events: deps.events(accountId, period.start, period.end),
     signer: deps.signer,
   });
@@ -295,5 +302,6 @@ export function archiveDepsFrom(deps: Deps): ArchiveDeps {
     report: (accountId, asOf) => buildReport(deps, accountId, { asOf }),
     accessChanges: (accountId, since, limit) =>
       recentAccessChanges(deps.db, accountId, since, limit),
+    compliance: (accountId, start, end) => exportComplianceForPeriod(deps, accountId, start, end),
   };
 }

@@ -12,6 +12,7 @@ import {
   type ManifestFile,
 } from '../schema/bundle';
 import type { StreamedAuditEvent } from '../audit/events';
+import type { ComplianceExport } from '../compliance/export';
 import { auditLine, AuditLogTally } from './auditLog';
 import { MerkleAccumulator } from './merkle';
 import type { Period } from './period';
@@ -24,6 +25,11 @@ export interface BundleContent {
   previousManifestSha256: string | null;
   /** Rendered files (report.json, CSVs, changes.json, …). README and the audit log are added here. */
   files: readonly { name: string; content: Buffer }[];
+  /**
+   * The period's control results, findings and incidents (compliance.json). Required here, not
+   * one of `files`, because a version 2 manifest promises it in every bundle.
+   */
+  compliance: ComplianceExport;
   /** The period's audit events in their stable order; pulled only as fast as the zip is consumed. */
   events: AsyncIterable<StreamedAuditEvent>;
   signer: ManifestSigner;
@@ -127,6 +133,10 @@ export function buildBundle(content: BundleContent): {
     zip.outputStream.pipe(out);
 
     for (const file of content.files) addBuffer(file.name, file.content);
+    addBuffer(
+      BUNDLE_FILES.compliance,
+      Buffer.from(`${JSON.stringify(content.compliance, null, 2)}\n`),
+    );
     addBuffer(BUNDLE_FILES.readme, Buffer.from(bundleReadme(content.accountId, content.period)));
 
     const log = Readable.from(ndjson(), { objectMode: false });

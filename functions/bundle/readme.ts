@@ -26,6 +26,12 @@ ${F.encryption}       Encryption controls in force.
 ${F.incidentResponse} Incident-response runbook: severities with SLAs, procedures per phase.
 ${F.changes}         What changed since the previous bundle: members added and removed, role
                      changes, API keys created and revoked, settings and catalog changes.
+${F.compliance}     Control testing of the period: "controlResults" (per control and UTC day:
+                     first and last result, every status seen, evaluation count), the
+                     "findings" and "incidents" open at any time in the period (with their
+                     history and timelines), and what was stored malformed ("malformed",
+                     "malformedControlResults") instead of being dropped. Since manifest
+                     version 2; "periodStart"/"periodEnd" equal the manifest's period.
 ${F.readme}           This file.
 
 Verify with plain openssl

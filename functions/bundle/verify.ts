@@ -6,7 +6,12 @@ import {
 } from 'node:crypto';
 import type { Readable } from 'node:stream';
 import * as yauzl from 'yauzl';
-import { BUNDLE_FILES, manifestSchema, type Manifest } from '../schema/bundle';
+import {
+  BUNDLE_FILES,
+  FILES_REQUIRED_SINCE,
+  manifestSchema,
+  type Manifest,
+} from '../schema/bundle';
 import { MerkleAccumulator } from './merkle';
 import { sha256OfStream } from './streamHash';
 
@@ -158,6 +163,26 @@ function periodOf(manifestBytes: Buffer | undefined): Manifest['period'] | undef
   }
 }
 
+/** Files whose content must agree with the manifest (account, period), not just hash to it. */
+const CROSS_CHECKED = new Set<string>([BUNDLE_FILES.report, BUNDLE_FILES.compliance]);
+
+/** A field of a kept JSON file; `value` undefined when the file is not JSON or not an object. */
+function jsonField(
+  bytes: Buffer | undefined,
+  pick: (json: Record<string, unknown>) => unknown,
+): { present: boolean; value?: unknown } {
+  if (!bytes) return { present: false };
+  try {
+    const json: unknown = JSON.parse(bytes.toString('utf8'));
+    return {
+      present: true,
+      value: json && typeof json === 'object' ? pick(json as Record<string, unknown>) : undefined,
+    };
+  } catch {
+    return { present: true };
+  }
+}
+
 function fail(checks: Check[], name: string, detail: string): VerifyResult {
   checks.push({ name, ok: false, detail });
   return { ok: false, checks };
@@ -178,7 +203,8 @@ export async function verifyBundle(zipPath: string, options: VerifyOptions): Pro
   const duplicates = new Set<string>();
   let manifestBytes: Buffer | undefined;
   let signature: Buffer | undefined;
-  let reportBytes: Buffer | undefined;
+  /** Small files whose content is cross-checked against the manifest, kept whole. */
+  const kept = new Map<string, Buffer>();
   let period: Manifest['period'] | undefined;
   let entryCount = 0;
   try {
@@ -208,11 +234,12 @@ export async function verifyBundle(zipPath: string, options: VerifyOptions): Pro
         const stream = await openEntry(zip, entry);
         if (name === BUNDLE_FILES.auditLog) {
           digests.set(name, await digestAuditLog(stream, period));
-        } else if (name === BUNDLE_FILES.report) {
-          reportBytes = await readAll(stream);
+        } else if (CROSS_CHECKED.has(name)) {
+          const bytes = await readAll(stream);
+          kept.set(name, bytes);
           digests.set(name, {
-            sha256: createHash('sha256').update(reportBytes).digest('hex'),
-            size: reportBytes.length,
+            sha256: createHash('sha256').update(bytes).digest('hex'),
+            size: bytes.length,
           });
         } else {
           digests.set(name, await sha256OfStream(stream));
@@ -304,6 +331,15 @@ export async function verifyBundle(zipPath: string, options: VerifyOptions): Pro
       checks.push({ name: `file ${file.name}`, ok: true, detail: `sha256 ${file.sha256}` });
     }
   }
+  for (const [name, since] of Object.entries(FILES_REQUIRED_SINCE)) {
+    if (manifest.version >= since && !listed.has(name)) {
+      checks.push({
+        name: `file ${name}`,
+        ok: false,
+        detail: `not listed, but every version ${since}+ manifest lists it (this one is version ${manifest.version})`,
+      });
+    }
+  }
   for (const name of digests.keys()) {
     if (!listed.has(name)) {
       checks.push({
@@ -355,21 +391,31 @@ export async function verifyBundle(zipPath: string, options: VerifyOptions): Pro
     checks.push({ name: 'merkle root', ok: false, detail: 'audit-log.ndjson is missing' });
   }
 
-  if (reportBytes) {
-    let reportAccount: unknown;
-    try {
-      reportAccount = (JSON.parse(reportBytes.toString('utf8')) as { accountId?: unknown })
-        .accountId;
-    } catch {
-      reportAccount = undefined;
-    }
+  const reportAccount = jsonField(kept.get(BUNDLE_FILES.report), (r) => r.accountId);
+  if (reportAccount.present) {
     checks.push(
-      reportAccount === manifest.accountId
+      reportAccount.value === manifest.accountId
         ? { name: 'report account', ok: true, detail: `report.json is about ${manifest.accountId}` }
         : {
             name: 'report account',
             ok: false,
-            detail: `report.json is about ${String(reportAccount)}, the manifest about ${manifest.accountId}`,
+            detail: `report.json is about ${String(reportAccount.value)}, the manifest about ${manifest.accountId}`,
+          },
+    );
+  }
+  const compliancePeriod = jsonField(
+    kept.get(BUNDLE_FILES.compliance),
+    (c) => `[${String(c.periodStart)}, ${String(c.periodEnd)})`,
+  );
+  if (compliancePeriod.present) {
+    const expected = `[${manifest.period.start}, ${manifest.period.end})`;
+    checks.push(
+      compliancePeriod.value === expected
+        ? { name: 'compliance period', ok: true, detail: `compliance.json covers ${expected}` }
+        : {
+            name: 'compliance period',
+            ok: false,
+            detail: `compliance.json covers ${String(compliancePeriod.value)}, the manifest ${expected}`,
           },
     );
   }

@@ -3,8 +3,9 @@ import { controlSchema, type Control } from '../schema/compliance';
 
 /**
  * The controls this product evidences, each mapped to SOC 2 (2017 TSC) criteria, with the report
- * sections and bundle files an auditor can check it against. Every control has exactly one
- * automated test in controlTests.ts (a unit test fails when the two drift apart).
+ * sections and bundle files an auditor can check it against. compliance.json (every control's daily
+ * results over the bundle's period) is the operating evidence of each. Every control has exactly
+ * one automated test in controlTests.ts (a unit test fails when the two drift apart).
  *
  * Parsed at module load: a malformed entry stops the deployment rather than a report.
  */
@@ -20,7 +21,10 @@ const CATALOG = [
       description: 'Counts level ≥ 80 members whose Auth user has no MFA factor enrolled.',
       threshold: '0 privileged members without MFA',
     },
-    evidence: { sections: ['accessReview'], bundleFiles: ['access-review.csv', 'report.json'] },
+    evidence: {
+      sections: ['accessReview'],
+      bundleFiles: ['access-review.csv', 'report.json', 'compliance.json'],
+    },
   },
   {
     id: 'api-key-idle-rotation',
@@ -34,7 +38,7 @@ const CATALOG = [
         'Counts non-revoked keys created more than 90 days ago whose last use is more than 90 days ago, or never.',
       threshold: '0 idle keys older than 90 days',
     },
-    evidence: { sections: ['accessReview'], bundleFiles: ['report.json'] },
+    evidence: { sections: ['accessReview'], bundleFiles: ['report.json', 'compliance.json'] },
   },
   {
     id: 'api-key-invalid-revoked',
@@ -47,7 +51,7 @@ const CATALOG = [
       description: 'Counts keys whose status is `invalid` (active, i.e. not revoked).',
       threshold: '0 active invalid keys',
     },
-    evidence: { sections: ['accessReview'], bundleFiles: ['report.json'] },
+    evidence: { sections: ['accessReview'], bundleFiles: ['report.json', 'compliance.json'] },
   },
   {
     id: 'deprovisioned-users',
@@ -60,7 +64,10 @@ const CATALOG = [
       description: 'Counts members whose Auth user is disabled while the membership is not.',
       threshold: '0 disabled users with an active membership',
     },
-    evidence: { sections: ['accessReview'], bundleFiles: ['access-review.csv', 'changes.json'] },
+    evidence: {
+      sections: ['accessReview'],
+      bundleFiles: ['access-review.csv', 'changes.json', 'compliance.json'],
+    },
   },
   {
     id: 'owner-limit',
@@ -73,7 +80,7 @@ const CATALOG = [
       description: 'Counts active members with the owner role.',
       threshold: 'owners ≤ configured limit (DEFAULT_CONTROL_TEST_CONFIG.maxOwners, 3)',
     },
-    evidence: { sections: ['accessReview'], bundleFiles: ['access-review.csv'] },
+    evidence: { sections: ['accessReview'], bundleFiles: ['access-review.csv', 'compliance.json'] },
   },
   {
     id: 'encryption-in-transit',
@@ -86,7 +93,10 @@ const CATALOG = [
       description: 'Counts encryption inventory controls that apply in transit (or both).',
       threshold: '≥ 1 in-transit control',
     },
-    evidence: { sections: ['encryptionInventory'], bundleFiles: ['encryption.csv'] },
+    evidence: {
+      sections: ['encryptionInventory'],
+      bundleFiles: ['encryption.csv', 'compliance.json'],
+    },
   },
   {
     id: 'audit-logging-active',
@@ -102,7 +112,7 @@ const CATALOG = [
     },
     evidence: {
       sections: ['accessReview', 'auditLogSummary'],
-      bundleFiles: ['audit-log.ndjson', 'audit-log-summary.csv'],
+      bundleFiles: ['audit-log.ndjson', 'audit-log-summary.csv', 'compliance.json'],
     },
   },
   {
@@ -116,7 +126,7 @@ const CATALOG = [
       description: 'Reads the effective audit-log retention in days.',
       threshold: '≥ 365 days',
     },
-    evidence: { sections: ['retentionPolicy'], bundleFiles: ['report.json'] },
+    evidence: { sections: ['retentionPolicy'], bundleFiles: ['report.json', 'compliance.json'] },
   },
   {
     id: 'incident-runbook-ownership',
@@ -129,7 +139,10 @@ const CATALOG = [
       description: 'Counts runbook steps without a responsible role or without an SLA.',
       threshold: '0 unowned steps',
     },
-    evidence: { sections: ['incidentResponse'], bundleFiles: ['incident-response.md'] },
+    evidence: {
+      sections: ['incidentResponse'],
+      bundleFiles: ['incident-response.md', 'compliance.json'],
+    },
   },
   {
     id: 'vendor-review-schedule',
@@ -142,7 +155,7 @@ const CATALOG = [
       description: 'Counts vendors whose next review date is before today.',
       threshold: '0 overdue vendor reviews',
     },
-    evidence: { sections: ['vendorRegister'], bundleFiles: ['vendors.csv'] },
+    evidence: { sections: ['vendorRegister'], bundleFiles: ['vendors.csv', 'compliance.json'] },
   },
   {
     id: 'quarterly-evidence-bundle',
@@ -156,7 +169,7 @@ const CATALOG = [
         'Looks for a complete archive whose period covers the last completed calendar quarter (UTC).',
       threshold: 'a bundle for the last quarter',
     },
-    evidence: { sections: [], bundleFiles: ['manifest.json', 'manifest.sig'] },
+    evidence: { sections: [], bundleFiles: ['manifest.json', 'manifest.sig', 'compliance.json'] },
   },
 ] satisfies z.input<typeof controlSchema>[];
 

@@ -58,3 +58,6 @@ export async function exportComplianceForPeriod(
     malformed: { findings: findings.malformed, incidents: incidents.malformed },
   };
 }
+
+/** compliance.json of a bundle: what exportComplianceForPeriod returns, written as it is. */
+export type ComplianceExport = Awaited<ReturnType<typeof exportComplianceForPeriod>>;

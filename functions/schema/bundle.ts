@@ -7,7 +7,13 @@ import { accountIdParam, isoDateTime } from './api';
  * the index document per bundle, and the HTTP inputs of the archive routes.
  */
 
-export const MANIFEST_VERSION = 1;
+/**
+ * Version 2 added compliance.json. The verifier accepts every version listed here and requires,
+ * per version, the files that version introduced (FILES_REQUIRED_SINCE): a version 1 bundle,
+ * signed before compliance.json existed, still verifies.
+ */
+export const MANIFEST_VERSION = 2;
+export const SUPPORTED_MANIFEST_VERSIONS = [1, 2] as const;
 export const MANIFEST_FORMAT = 'soc2-evidence-bundle';
 export const SIGNATURE_ALGORITHM = 'Ed25519';
 export const MERKLE_ALGORITHM = 'rfc6962-sha256';
@@ -24,8 +30,14 @@ export const BUNDLE_FILES = {
   encryption: 'encryption.csv',
   incidentResponse: 'incident-response.md',
   changes: 'changes.json',
+  compliance: 'compliance.json',
   readme: 'README.txt',
 } as const;
+
+/** Files a manifest must list from the version that introduced them on. */
+export const FILES_REQUIRED_SINCE: Readonly<Record<string, number>> = {
+  [BUNDLE_FILES.compliance]: 2,
+};
 
 const sha256Hex = z.string().regex(/^[0-9a-f]{64}$/, 'lower-case hex SHA-256');
 const isoInstant = z.iso.datetime();
@@ -40,7 +52,7 @@ export type ManifestFile = z.output<typeof manifestFileSchema>;
 
 export const manifestSchema = z.object({
   format: z.literal(MANIFEST_FORMAT),
-  version: z.literal(MANIFEST_VERSION),
+  version: z.literal(SUPPORTED_MANIFEST_VERSIONS),
   accountId: z.string().min(1),
   period: z.object({
     id: z.string().min(1),

@@ -8,6 +8,7 @@ import { ZipFile } from 'yazl';
 import type { StreamedAuditEvent } from '../../functions/audit/events';
 import { buildBundle, type BuiltBundle, type BundleContent } from '../../functions/bundle/builder';
 import type { Period } from '../../functions/bundle/period';
+import type { ComplianceExport } from '../../functions/compliance/export';
 import type { AuditLog } from '../../functions/schema/documents';
 
 export const tempDir = (): string => mkdtempSync(join(tmpdir(), 'bundle-test-'));
@@ -56,6 +57,40 @@ export function sampleFiles(accountId: string): BundleContent['files'] {
     { name: 'incident-response.md', content: Buffer.from('# Incident response\n') },
     { name: 'changes.json', content: Buffer.from('{"since":null}') },
   ];
+}
+
+/** compliance.json content for a period: one day of one control's results, nothing open. */
+export function sampleCompliance(period: Period): ComplianceExport {
+  const result = {
+    controlId: 'owner-limit',
+    status: 'pass' as const,
+    measured: 1,
+    threshold: 'owners ≤ 3',
+    detail: '1 owner',
+    offenders: [],
+    evidence: [
+      { source: 'report' as const, section: 'accessReview' as const, pointer: '/members' },
+    ],
+    evaluatedAt: period.start.toISOString(),
+  };
+  return {
+    periodStart: period.start.toISOString(),
+    periodEnd: period.end.toISOString(),
+    controlResults: [
+      {
+        controlId: 'owner-limit',
+        day: period.start.toISOString().slice(0, 10),
+        first: result,
+        last: result,
+        statusesSeen: ['pass'],
+        evaluations: 1,
+      },
+    ],
+    malformedControlResults: 0,
+    findings: [],
+    incidents: [],
+    malformed: { findings: [], incidents: [] },
+  };
 }
 
 /** Builds a bundle into a temp file, the same streaming path the archiver uses. */

@@ -1,7 +1,9 @@
 import { ValidationError } from '../../../functions/domain/errors';
+import { createHash, createPrivateKey, sign } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { verifyBundle, type VerifyResult } from '../../../functions/bundle/verify';
-import type { BundleContent } from '../../../functions/bundle/builder';
+import { serializeManifest, type BundleContent } from '../../../functions/bundle/builder';
+import type { Manifest } from '../../../functions/schema/bundle';
 import { rfc8032Key, testSigner } from '../../support/bundleKeys';
 import {
   auditEvent,
@@ -9,6 +11,7 @@ import {
   fromArray,
   QUARTER,
   readZip,
+  sampleCompliance,
   sampleFiles,
   tamper,
   truncate,
@@ -38,6 +41,7 @@ function content(accountId = 'acme', overrides: Partial<BundleContent> = {}): Bu
     generatedAt: new Date('2026-10-01T02:00:00Z'),
     previousManifestSha256: null,
     files: sampleFiles(accountId),
+    compliance: sampleCompliance(overrides.period ?? QUARTER),
     events: fromArray(events),
     signer: testSigner(0),
     ...overrides,
@@ -72,11 +76,26 @@ describe('bundle build and offline verification', () => {
       'audit-log-summary.csv',
       'audit-log.ndjson',
       'changes.json',
+      'compliance.json',
       'encryption.csv',
       'incident-response.md',
       'report.json',
       'vendors.csv',
     ]);
+    expect(result.manifest?.version).toBe(2);
+  });
+
+  it("carries the period's control results, findings and incidents as compliance.json", async () => {
+    const entries = new Map(await readZip(bundlePath));
+    expect(JSON.parse(entries.get('compliance.json')!.toString('utf8'))).toEqual(
+      sampleCompliance(QUARTER),
+    );
+    const result = await verifyBundle(bundlePath, { publicKeyPem });
+    expect(result.checks.find((c) => c.name === 'compliance period')).toEqual({
+      name: 'compliance period',
+      ok: true,
+      detail: `compliance.json covers [${QUARTER.start.toISOString()}, ${QUARTER.end.toISOString()})`,
+    });
   });
 
   it('keeps a malformed event as a marked line instead of dropping it', async () => {
@@ -104,6 +123,7 @@ describe('bundle build and offline verification', () => {
     'encryption.csv',
     'incident-response.md',
     'changes.json',
+    'compliance.json',
     'README.txt',
   ];
 
@@ -267,6 +287,73 @@ describe('bundle build and offline verification', () => {
     });
     expect(failures(broken)).toEqual([
       `chain: previous manifest has sha256 ${unrelated.built.manifestSha256}; this manifest links to ${first.built.manifestSha256}`,
+    ]);
+  });
+
+  /**
+   * A copy of the bundle whose manifest is edited and signed again with the bundle's own key: what
+   * a genuine bundle of that shape looks like (an older builder, or a signer bug), not a forgery.
+   */
+  const resigned = (
+    edit: (manifest: Manifest, entries: Map<string, Buffer>) => Manifest,
+    change: (entries: Map<string, Buffer>) => void = () => undefined,
+  ) =>
+    tamper(bundlePath, (list) => {
+      const entries = new Map(list);
+      change(entries);
+      const manifest = edit(
+        JSON.parse(entries.get('manifest.json')!.toString('utf8')) as Manifest,
+        entries,
+      );
+      const bytes = serializeManifest(manifest);
+      entries.set('manifest.json', bytes);
+      entries.set('manifest.sig', signSync(bytes));
+      return [...entries];
+    });
+  const signSync = (bytes: Buffer) => sign(null, bytes, createPrivateKey(rfc8032Key(0).privatePem));
+  const withoutCompliance = (manifest: Manifest): Manifest => ({
+    ...manifest,
+    files: manifest.files.filter((f) => f.name !== 'compliance.json'),
+  });
+  const dropCompliance = (entries: Map<string, Buffer>) => void entries.delete('compliance.json');
+
+  it('a version 2 manifest that does not list compliance.json fails naming it', async () => {
+    const path = await resigned(withoutCompliance, dropCompliance);
+    expect(failures(await verifyBundle(path, { publicKeyPem }))).toEqual([
+      'file compliance.json: not listed, but every version 2+ manifest lists it (this one is version 2)',
+    ]);
+  });
+
+  it('a version 1 bundle, signed before compliance.json existed, still verifies', async () => {
+    const path = await resigned((m) => ({ ...withoutCompliance(m), version: 1 }), dropCompliance);
+    const result = await verifyBundle(path, { publicKeyPem });
+    expect(failures(result)).toEqual([]);
+    expect(result.manifest?.version).toBe(1);
+  });
+
+  it('a manifest version the verifier does not know is refused', async () => {
+    const path = await resigned((m) => ({ ...m, version: 3 as 2 }));
+    expect(failures(await verifyBundle(path, { publicKeyPem }))[0]).toMatch(
+      /^manifest: manifest.json is not a valid manifest: /,
+    );
+  });
+
+  it('compliance.json of another period fails even when its hash is signed', async () => {
+    const q4 = { id: '2026-Q4', start: QUARTER.end, end: new Date('2027-01-01T00:00:00Z') };
+    const other = Buffer.from(`${JSON.stringify(sampleCompliance(q4), null, 2)}\n`);
+    const path = await resigned(
+      (m) => ({
+        ...m,
+        files: m.files.map((f) =>
+          f.name === 'compliance.json'
+            ? { ...f, sha256: createHash('sha256').update(other).digest('hex'), size: other.length }
+            : f,
+        ),
+      }),
+      (entries) => void entries.set('compliance.json', other),
+    );
+    expect(failures(await verifyBundle(path, { publicKeyPem }))).toEqual([
+      `compliance period: compliance.json covers [${q4.start.toISOString()}, ${q4.end.toISOString()}), the manifest [${QUARTER.start.toISOString()}, ${QUARTER.end.toISOString()})`,
     ]);
   });
 

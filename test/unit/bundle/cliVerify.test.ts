@@ -9,6 +9,7 @@ import {
   buildToFile,
   fromArray,
   QUARTER,
+  sampleCompliance,
   sampleFiles,
   tamper,
   tempDir,
@@ -48,6 +49,7 @@ describe('soc2-evidence verify', () => {
     const first = await buildToFile({
       ...content,
       period: q2,
+      compliance: sampleCompliance(q2),
       previousManifestSha256: null,
       events: fromArray([]),
     });
@@ -57,6 +59,7 @@ describe('soc2-evidence verify', () => {
       await buildToFile({
         ...content,
         period: QUARTER,
+        compliance: sampleCompliance(QUARTER),
         previousManifestSha256: first.built.manifestSha256,
         events: fromArray([auditEvent('e1', QUARTER.start)]),
       })

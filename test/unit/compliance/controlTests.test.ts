@@ -1,4 +1,5 @@
 import { CONTROLS, CONTROL_IDS } from '../../../functions/compliance/controlCatalog';
+import { BUNDLE_FILES } from '../../../functions/schema/bundle';
 import {
   CONTROL_TESTS,
   DEFAULT_CONTROL_TEST_CONFIG,
@@ -112,6 +113,15 @@ describe('automated control tests', () => {
     expect(Object.keys(CONTROL_TESTS).sort()).toEqual([...CONTROL_IDS].sort());
     expect(Object.keys(FAILING).sort()).toEqual([...CONTROL_IDS].sort());
   });
+
+  it.each(CONTROLS.map((c) => [c.id, c.evidence.bundleFiles] as const))(
+    "%s points at files every bundle holds, its daily results' compliance.json among them",
+    (_id, files) => {
+      const inEveryBundle: string[] = Object.values(BUNDLE_FILES);
+      expect(files.filter((f) => !inEveryBundle.includes(f))).toEqual([]);
+      expect(files).toContain(BUNDLE_FILES.compliance);
+    },
+  );
 
   it.each(CONTROL_IDS)('%s passes on healthy evidence', (controlId) => {
     const result = run(controlId, healthyEvidence());
