@@ -1,5 +1,6 @@
 import type { IncomingHttpHeaders } from 'node:http';
 import type { DecodedIdToken } from 'firebase-admin/auth';
+import type { z } from 'zod';
 import * as logger from 'firebase-functions/logger';
 import type { Deps } from '../app/deps';
 import { permissionDenied, planRequired, unauthenticated } from '../domain/errors';
@@ -7,6 +8,7 @@ import { can, levelOf, type Permission, type Role } from '../domain/roles';
 import { parseDocument } from '../schema/common';
 import { accountSchema, memberSchema, type Account } from '../schema/documents';
 import { accountPath, subcollectionPath } from '../schema/paths';
+import { parseInput } from './validate';
 
 export interface Caller {
   uid: string;
@@ -88,4 +90,21 @@ export async function authorizeAccount(
     level: levelOf(member.value.role),
     account: account.value,
   };
+}
+
+/**
+ * The order every account route follows: the token (401), then the input (400), then membership,
+ * plan and permission in the account the input names (403). Evidence and cache come after.
+ */
+export async function authorizeRequest<S extends z.ZodType<{ accountId: string }>>(
+  deps: Deps,
+  headers: IncomingHttpHeaders,
+  schema: S,
+  input: unknown,
+  permission: Permission,
+): Promise<{ caller: Caller; input: z.output<S> }> {
+  const token = await authenticate(deps, headers);
+  const parsed = parseInput(schema, input);
+  const caller = await authorizeAccount(deps, token, parsed.accountId, permission);
+  return { caller, input: parsed };
 }

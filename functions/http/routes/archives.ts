@@ -13,7 +13,7 @@ import {
 import { accountOnlyQuerySchema } from '../../schema/api';
 import { parseDocument } from '../../schema/common';
 import { subcollectionPath } from '../../schema/paths';
-import { authenticate, authorizeAccount } from '../authz';
+import { authorizeRequest } from '../authz';
 import type { Route } from '../router';
 import { parseInput } from '../validate';
 
@@ -26,9 +26,15 @@ export const archiveRoutes: Route[] = [
     method: 'GET',
     path: '/soc2-archives',
     async handle({ req, deps }) {
-      const token = await authenticate(deps, req.headers);
-      const { accountId } = parseInput(accountOnlyQuerySchema, req.query);
-      await authorizeAccount(deps, token, accountId, 'audit:read');
+      const {
+        input: { accountId },
+      } = await authorizeRequest(
+        deps,
+        req.headers,
+        accountOnlyQuerySchema,
+        req.query,
+        'audit:read',
+      );
       const snap = await deps.db
         .collection(subcollectionPath(accountId, 'evidenceArchives'))
         .orderBy('periodEnd', 'desc')
@@ -54,10 +60,10 @@ export const archiveRoutes: Route[] = [
     method: 'GET',
     path: '/soc2-archives/:archiveId/download',
     async handle({ req, params, deps }) {
-      const token = await authenticate(deps, req.headers);
-      const { accountId } = parseInput(downloadQuerySchema, req.query);
+      const {
+        input: { accountId },
+      } = await authorizeRequest(deps, req.headers, downloadQuerySchema, req.query, 'audit:read');
       const { archiveId } = parseInput(archiveIdParamSchema, params);
-      await authorizeAccount(deps, token, accountId, 'audit:read');
       // Looked up under the caller's account only: another account's archive id is just absent.
       const snap = await deps.db
         .doc(`${subcollectionPath(accountId, 'evidenceArchives')}/${archiveId}`)
@@ -82,9 +88,13 @@ export const archiveRoutes: Route[] = [
     method: 'POST',
     path: '/soc2-archives',
     async handle({ req, deps }) {
-      const token = await authenticate(deps, req.headers);
-      const body = parseInput(createArchiveBodySchema, req.body);
-      await authorizeAccount(deps, token, body.accountId, 'audit:export');
+      const { input: body } = await authorizeRequest(
+        deps,
+        req.headers,
+        createArchiveBodySchema,
+        req.body,
+        'audit:export',
+      );
       const period = customPeriod(new Date(body.periodStart), new Date(body.periodEnd), deps.now());
       const outcome = await archivePeriod(archiveDepsFrom(deps), body.accountId, period);
       return {

@@ -25,7 +25,7 @@ import {
   updateFindingBodySchema,
   updateIncidentBodySchema,
 } from '../../schema/compliance';
-import { authenticate, authorizeAccount, type Caller } from '../authz';
+import { authorizeRequest, type Caller } from '../authz';
 import type { ApiRequest, Route } from '../router';
 import { parseInput } from '../validate';
 
@@ -34,9 +34,14 @@ export const COMPLIANCE_WRITE_LEVEL = 60;
 
 /** Reading needs `audit:read` in the account named by the query string. */
 async function reader(deps: Deps, req: ApiRequest): Promise<Caller> {
-  const token = await authenticate(deps, req.headers);
-  const { accountId } = parseInput(accountOnlyQuerySchema.loose(), req.query);
-  return authorizeAccount(deps, token, accountId, 'audit:read');
+  const { caller } = await authorizeRequest(
+    deps,
+    req.headers,
+    accountOnlyQuerySchema.loose(),
+    req.query,
+    'audit:read',
+  );
+  return caller;
 }
 
 /**
@@ -44,9 +49,13 @@ async function reader(deps: Deps, req: ApiRequest): Promise<Caller> {
  * is validated only after authorization, so outsiders learn nothing from validation messages.
  */
 async function writer(deps: Deps, req: ApiRequest): Promise<Caller> {
-  const token = await authenticate(deps, req.headers);
-  const { accountId } = parseInput(z.looseObject({ accountId: accountIdParam }), req.body ?? {});
-  const caller = await authorizeAccount(deps, token, accountId, 'audit:read');
+  const { caller } = await authorizeRequest(
+    deps,
+    req.headers,
+    z.looseObject({ accountId: accountIdParam }),
+    req.body ?? {},
+    'audit:read',
+  );
   if (caller.level < COMPLIANCE_WRITE_LEVEL) {
     throw permissionDenied(
       `Role ${caller.role} (level ${caller.level}) cannot write findings or incidents; level ${COMPLIANCE_WRITE_LEVEL} is required.`,

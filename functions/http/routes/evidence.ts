@@ -2,9 +2,8 @@ import { cachedReport } from '../../report/cache';
 import { sectionTableCsv } from '../../report/csv';
 import { evidenceRequestSchema, type CsvSectionSlug } from '../../schema/evidence';
 import { SECTION_SLUG_LIST } from '../../schema/report';
-import { authenticate, authorizeAccount } from '../authz';
+import { authorizeRequest } from '../authz';
 import type { Route } from '../router';
-import { parseInput } from '../validate';
 
 /**
  * `GET /api/soc2-evidence`: the live evidence report, or one section, as JSON or (for tabular
@@ -16,9 +15,13 @@ export const evidenceRoutes: Route[] = [
     method: 'GET',
     path: '/soc2-evidence',
     async handle({ req, deps }) {
-      const token = await authenticate(deps, req.headers);
-      const query = parseInput(evidenceRequestSchema, req.query);
-      await authorizeAccount(deps, token, query.accountId, 'audit:read');
+      const { input: query } = await authorizeRequest(
+        deps,
+        req.headers,
+        evidenceRequestSchema,
+        req.query,
+        'audit:read',
+      );
 
       const slugs = query.section ? [query.section] : SECTION_SLUG_LIST;
       const { report, cache } = await cachedReport(deps, query.accountId, slugs);
