@@ -11,7 +11,15 @@ import { parseQuarter } from '../../functions/bundle/period';
 import { runArchiveTask } from '../../functions/bundle/schedule';
 import { verifyBundle } from '../../functions/bundle/verify';
 import { makeQuarterlyArchiveHandler } from '../../functions/handlers/archive';
+import { findControl } from '../../functions/compliance/controlCatalog';
+import { newAutoFinding } from '../../functions/compliance/findings';
 import type { ArchiveTask, Manifest } from '../../functions/schema/bundle';
+import type {
+  ControlDayDoc,
+  ControlTestResult,
+  FindingDoc,
+  IncidentDoc,
+} from '../../functions/schema/compliance';
 import { subcollectionPath } from '../../functions/schema/paths';
 import { auditLogDoc, writeDocs } from '../../scripts/seed/builders';
 import { opensslVerify, readZip, tempDir } from '../support/bundleZip';
@@ -77,6 +85,72 @@ async function accountWithEvents(prefix: string): Promise<string> {
   return accountId;
 }
 
+/**
+ * Compliance records around Q3: a control day, a finding and an incident inside the quarter, and
+ * one of each outside it (a day at the exclusive end, a finding remediated before the start, an
+ * incident detected after the end), plus a malformed incident that must be listed, not dropped.
+ */
+async function seedComplianceAroundQ3(accountId: string): Promise<void> {
+  const at = (iso: string) => new Date(iso);
+  const result = (evaluatedAt: Date): ControlTestResult => ({
+    controlId: 'owner-limit',
+    status: 'fail',
+    measured: 4,
+    threshold: 'owners ≤ 3',
+    detail: '4 active owners',
+    offenders: ['u1', 'u2', 'u3', 'u4'],
+    evidence: [{ source: 'report', section: 'accessReview', pointer: '/members' }],
+    evaluatedAt: evaluatedAt.toISOString(),
+  });
+  const day = (date: string): ControlDayDoc => ({
+    controlId: 'owner-limit',
+    day: date,
+    first: result(at(`${date}T04:00:00Z`)),
+    last: result(at(`${date}T04:00:00Z`)),
+    statusesSeen: ['fail'],
+    evaluations: 1,
+  });
+  const ownerLimit = findControl('owner-limit')!;
+  const remediatedBeforeQ3: FindingDoc = {
+    ...newAutoFinding(ownerLimit, result(at('2026-03-01T04:00:00Z')), at('2026-03-01T04:00:00Z')),
+    status: 'remediated',
+    updatedAt: at('2026-06-15T00:00:00Z'),
+  };
+  const incident = (title: string, detectedAt: Date): IncidentDoc => ({
+    title,
+    severity: 'P2',
+    description: 'A provider key was posted in a public channel.',
+    affectedSystems: ['api'],
+    detectedAt,
+    detectedBy: 'secret scanner',
+    phase: 'closed',
+    timeline: [{ at: detectedAt, by: 'oncall', kind: 'response', description: 'Key revoked.' }],
+    createdAt: detectedAt,
+    createdBy: 'oncall',
+    updatedAt: detectedAt,
+    history: [],
+  });
+  const results = subcollectionPath(accountId, 'controlResults');
+  const findings = subcollectionPath(accountId, 'findings');
+  const incidents = subcollectionPath(accountId, 'incidents');
+  await writeDocs(db, [
+    { path: `${results}/owner-limit/days/2026-08-01`, data: day('2026-08-01') },
+    { path: `${results}/owner-limit/days/2026-10-01`, data: day('2026-10-01') },
+    {
+      path: `${findings}/in-q3`,
+      data: newAutoFinding(
+        ownerLimit,
+        result(at('2026-08-01T04:00:00Z')),
+        at('2026-08-01T04:00:00Z'),
+      ),
+    },
+    { path: `${findings}/before-q3`, data: remediatedBeforeQ3 },
+    { path: `${incidents}/in-q3`, data: incident('Leaked key', at('2026-09-10T08:00:00Z')) },
+    { path: `${incidents}/after-q3`, data: incident('Later outage', at('2026-10-05T08:00:00Z')) },
+    { path: `${incidents}/malformed`, data: { title: 'no severity', detectedAt: 'yesterday' } },
+  ]);
+}
+
 const lineIds = async (zipPath: string) => {
   const log = new Map(await readZip(zipPath)).get('audit-log.ndjson')!.toString('utf8');
   return log
@@ -134,6 +208,51 @@ describe('quarterly evidence bundles in the emulator stack', () => {
     );
     expect(run.stdout).toContain('bundle verified');
     expect(run.status).toBe(0);
+  });
+
+  it("compliance.json holds the period's control results, findings and incidents, and only those", async () => {
+    const other = await accountWithEvents('arch-cmp');
+    await seedComplianceAroundQ3(other);
+    const outcome = await archivePeriod(archiveDeps(), other, Q3);
+    const path = await download(outcome.index.objectPath);
+    const compliance = JSON.parse(
+      new Map(await readZip(path)).get('compliance.json')!.toString('utf8'),
+    ) as {
+      periodStart: string;
+      periodEnd: string;
+      controlResults: { controlId: string; day: string }[];
+      findings: { id: string; controlId: string; createdAt: string }[];
+      incidents: { id: string; title: string; responseSla: unknown }[];
+      malformed: { findings: unknown[]; incidents: { id: string }[] };
+    };
+    expect(compliance).toMatchObject({
+      periodStart: Q3.start.toISOString(),
+      periodEnd: Q3.end.toISOString(),
+      malformedControlResults: 0,
+    });
+    expect(compliance.controlResults.map((r) => [r.controlId, r.day])).toEqual([
+      ['owner-limit', '2026-08-01'],
+    ]);
+    expect(compliance.findings).toEqual([
+      expect.objectContaining({
+        id: 'in-q3',
+        controlId: 'owner-limit',
+        status: 'open',
+        createdAt: '2026-08-01T04:00:00.000Z',
+      }),
+    ]);
+    expect(compliance.incidents).toEqual([
+      expect.objectContaining({ id: 'in-q3', title: 'Leaked key', phase: 'closed' }),
+    ]);
+    expect(compliance.malformed.findings).toEqual([]);
+    expect(compliance.malformed.incidents.map((m) => m.id)).toEqual(['malformed']);
+    const result = await verifyBundle(path, {
+      publicKeyPem: await publicKeyPem(),
+      expectedAccountId: other,
+      expectedPeriodId: '2026-Q3',
+    });
+    expect(result.checks.filter((c) => !c.ok)).toEqual([]);
+    expect(result.manifest?.files.map((f) => f.name)).toContain('compliance.json');
   });
 
   it('events exactly at the period boundaries land in the right bundle', async () => {
