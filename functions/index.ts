@@ -12,6 +12,7 @@ import { makeArchiveTaskHandler, makeQuarterlyArchiveHandler } from './handlers/
 import { makeApiHandler } from './handlers/api';
 import { makeAuditRetentionHandler } from './handlers/auditRetentionJob';
 import { makeAuditRollupHandler } from './handlers/auditRollupTrigger';
+import { makeDailyControlEvaluationHandler } from './handlers/controlEvaluationJob';
 import { makeEvidenceCacheInvalidationHandler } from './handlers/evidenceCacheTrigger';
 
 /** `/api/**` (Hosting rewrite) — evidence report, archives, audit-log query, public key. */
@@ -33,6 +34,12 @@ export const memberAccessHistory = onDocumentWritten(
 export const auditRetention = onSchedule(
   { schedule: 'every day 03:30', timeZone: 'UTC' },
   makeAuditRetentionHandler(),
+);
+
+/** 04:00 UTC daily: every enterprise account's control tests; automatic findings open/close. */
+export const evaluateControlsDaily = onSchedule(
+  { schedule: 'every day 04:00', timeZone: 'UTC', secrets: cacheSecrets, timeoutSeconds: 1800 },
+  makeDailyControlEvaluationHandler(),
 );
 
 /** Writes that change evidence drop the account's cached report (one trigger per collection). */
