@@ -13,7 +13,8 @@ import { ApiError } from '../../functions/domain/errors';
 import { auditRetention } from '../../functions/index';
 import { subcollectionPath } from '../../functions/schema/paths';
 import { mulberry32 } from '../../scripts/seed/rng';
-import { auditLogData, eventually, rollupTotals } from '../support/auditFixtures';
+import { auditLogData, rollupTotals } from '../support/auditFixtures';
+import { eventually } from '../support/eventually';
 import { addMember, createAccount, db, uniqueAccountId } from '../support/world';
 
 jest.setTimeout(300_000);
@@ -31,13 +32,11 @@ async function writeEvents(accountId: string, events: [string, Record<string, un
 
 const rolledUp = (accountId: string, total: number) =>
   eventually(
-    `${total} events rolled up for ${accountId}`,
     async () => {
       const totals = await rollupTotals(db, accountId);
       return totals.total >= total ? totals : undefined;
     },
-    240_000,
-    500,
+    { what: `${total} events rolled up for ${accountId}`, timeoutMs: 240_000, intervalMs: 500 },
   );
 
 describe('audit pipeline through the Functions emulator', () => {
@@ -137,10 +136,13 @@ describe('audit pipeline through the Functions emulator', () => {
     await ref.update({ role: 'admin', updatedBy: 'owner-uid' });
     await ref.update({ lastActiveAt: Timestamp.now() });
     await ref.update({ departments: ['eng', 'ops'], updatedBy: 'admin-uid' });
-    const changes = await eventually('three access changes', async () => {
-      const found = await recentAccessChanges(db, accountId, since);
-      return found.length >= 3 ? found : undefined;
-    });
+    const changes = await eventually(
+      async () => {
+        const found = await recentAccessChanges(db, accountId, since);
+        return found.length >= 3 ? found : undefined;
+      },
+      { what: 'three access changes', timeoutMs: 60_000 },
+    );
     expect(changes.map((c) => [c.kind, c.before.role, c.after.role, c.changedBy])).toEqual([
       ['updated', 'admin', 'admin', 'admin-uid'],
       ['updated', 'member', 'admin', 'owner-uid'],

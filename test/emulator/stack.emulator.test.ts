@@ -11,6 +11,7 @@ import { getFirestore, Timestamp } from 'firebase-admin/firestore';
 import { COLLECTIONS } from '../../functions/schema/paths';
 import { closeIdTokenApp, mintIdToken } from '../../scripts/localStack/idTokens';
 import { RespClient } from '../../scripts/localStack/resp';
+import { eventually } from '../support/eventually';
 
 const env = (name: string): string => {
   const value = process.env[name];
@@ -24,21 +25,6 @@ function adminApp(): App {
     getApps().find((app) => app.name === name) ??
     initializeApp({ projectId: env('GCLOUD_PROJECT') }, name)
   );
-}
-
-async function eventually<T>(
-  probe: () => Promise<T | undefined>,
-  what: string,
-  timeoutMs = 30_000,
-): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe();
-    if (value !== undefined) return value;
-    if (Date.now() > deadline)
-      throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 250));
-  }
 }
 
 describe('local stack', () => {
@@ -88,10 +74,13 @@ describe('local stack', () => {
       resourceType: 'session',
       result: 'success',
     });
-    const rollups = await eventually(async () => {
-      const snapshot = await account.collection(COLLECTIONS.auditRollups).get();
-      return snapshot.empty ? undefined : snapshot;
-    }, 'the auditRollup trigger to write a rollup');
+    const rollups = await eventually(
+      async () => {
+        const snapshot = await account.collection(COLLECTIONS.auditRollups).get();
+        return snapshot.empty ? undefined : snapshot;
+      },
+      { what: 'the auditRollup trigger to write a rollup' },
+    );
     expect(rollups.size).toBeGreaterThan(0);
   });
 

@@ -23,22 +23,6 @@ export async function rollupTotals(
   return sumRollups(await rollupShards(db, accountId, day));
 }
 
-/** Polls until `check` returns a value (not undefined) or the time is up. */
-export async function eventually<T>(
-  what: string,
-  check: () => Promise<T | undefined>,
-  timeoutMs = 60_000,
-  intervalMs = 250,
-): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await check();
-    if (value !== undefined) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, intervalMs));
-  }
-}
-
 /** A valid audit-log document as the host product writes it. */
 export function auditLogData(overrides: Record<string, unknown> = {}): Record<string, unknown> {
   return {
