@@ -9,6 +9,7 @@ module.exports = {
   // Top level on purpose: jest-circus ignores a per-project testTimeout. Emulator round trips
   // (triggers, token minting) need far more than the 5 s default on a loaded 2-core machine.
   testTimeout: 60000,
+  reporters: ['default', '<rootDir>/test/support/closingLineReporter.js'],
   projects: [
     {
       displayName: 'unit',
