@@ -32,6 +32,7 @@ async function commit(db: Firestore, accountId: string, plan: RollupPlan): Promi
     .batch()
     .create(shardRef.collection('deliveries').doc(plan.markerId), {
       deliveredAt: FieldValue.serverTimestamp(),
+      expireAt: plan.markerExpiresAt,
     })
     .set(shardRef, nestedWrite(plan), { merge: true })
     .commit();

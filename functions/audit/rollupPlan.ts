@@ -5,6 +5,13 @@ import { deliveryDocId, encodeKey, rollupDocId, shardOf, utcDay } from './keys';
 /** Names the function in dedupe markers, so another consumer of the same event dedupes apart. */
 export const ROLLUP_FUNCTION = 'auditRollup';
 
+/**
+ * How long a dedupe marker must outlive its event's first delivery. Retried event-driven functions
+ * are redelivered for at most 7 days; 30 leaves a wide margin. A Firestore TTL policy on the
+ * markers' `expireAt` field (see README) deletes them afterwards, so markers do not accumulate.
+ */
+export const DELIVERY_MARKER_TTL_DAYS = 30;
+
 export interface RollupDelivery {
   accountId: string;
   /** The audit-log document id: picks the shard, so every delivery of it meets its marker. */
@@ -25,6 +32,8 @@ export interface RollupPlan {
   day: string;
   shard: number;
   markerId: string;
+  /** When the dedupe marker may be deleted (TTL policy field `expireAt`). */
+  markerExpiresAt: Date;
   increments: FieldPathParts[];
   values: { path: FieldPathParts; value: string }[];
   /** Set when the event failed the schema: it is counted as malformed and logged. */
@@ -46,6 +55,7 @@ export function planRollup(delivery: RollupDelivery, functionName = ROLLUP_FUNCT
     day,
     shard,
     markerId: deliveryDocId(functionName, delivery.deliveryId),
+    markerExpiresAt: new Date(delivery.arrivedAt.getTime() + DELIVERY_MARKER_TTL_DAYS * 86_400_000),
   };
   if (!parsed.ok) {
     return {

@@ -41,6 +41,15 @@ describe('audit rollup trigger (firebase-functions-test)', () => {
     expect(totals.total).toBe(1);
     expect(totals.byAction).toEqual({ 'recipe.execute': 1 });
     expect(totals.actors.get('actor-1')?.count).toBe(1);
+
+    // One dedupe marker, set to expire (TTL policy on `expireAt`) well after redeliveries stop.
+    const shards = await db.collection(subcollectionPath(accountId, 'auditRollups')).get();
+    const markers = (
+      await Promise.all(shards.docs.map((shard) => shard.ref.collection('deliveries').get()))
+    ).flatMap((snapshot) => snapshot.docs);
+    expect(markers.map((marker) => marker.id)).toEqual(['auditRollup:ce-e1']);
+    const expireAt = (markers[0].get('expireAt') as Timestamp).toDate();
+    expect(expireAt.getTime() - Date.now()).toBeGreaterThan(29 * 86_400_000);
   });
 
   it('counts two events with different ids twice', async () => {

@@ -60,6 +60,11 @@ describe('rollup plan', () => {
     expect(planRollup(delivery(event())).markerId).toBe(plan.markerId);
   });
 
+  it('lets the dedupe marker expire 30 days after arrival, well past the 7-day redelivery window', () => {
+    const plan = planRollup(delivery(event()));
+    expect(plan.markerExpiresAt.toISOString()).toBe('2026-03-14T08:00:00.000Z');
+  });
+
   it('degrades to actorsOverflow while keeping every other counter', () => {
     const degraded = withoutActor(planRollup(delivery(event())));
     expect(degraded.increments).toEqual([
