@@ -8,7 +8,8 @@ export interface RollupTotals {
   actorsOverflow: number;
   byAction: Record<string, number>;
   byResult: Record<string, number>;
-  actors: Map<string, { count: number; email?: string }>;
+  /** Per actor: events, an email seen, and the latest UTC day (`YYYY-MM-DD`) with an event. */
+  actors: Map<string, { count: number; email?: string; lastActiveDay: string }>;
 }
 
 function addInto(target: Record<string, number>, source: Record<string, number>, decode: boolean) {
@@ -39,6 +40,8 @@ export function sumRollups(shards: readonly RollupShard[]): RollupTotals {
       totals.actors.set(actorId, {
         count: (known?.count ?? 0) + actor.count,
         email: known?.email ?? actor.email,
+        // Day strings compare in time order.
+        lastActiveDay: known && known.lastActiveDay > shard.day ? known.lastActiveDay : shard.day,
       });
     }
   }
@@ -49,13 +52,14 @@ export function sumRollups(shards: readonly RollupShard[]): RollupTotals {
 export function topActors(
   actors: RollupTotals['actors'],
   limit: number,
-): { actorId: string; actorEmail?: string; count: number }[] {
+): { actorId: string; actorEmail?: string; count: number; lastActiveDay: string }[] {
   return [...actors.entries()]
     .sort(([a, x], [b, y]) => y.count - x.count || (a < b ? -1 : a > b ? 1 : 0))
     .slice(0, limit)
-    .map(([actorId, { count, email }]) => ({
+    .map(([actorId, { count, email, lastActiveDay }]) => ({
       actorId,
       ...(email === undefined ? {} : { actorEmail: email }),
       count,
+      lastActiveDay,
     }));
 }

@@ -37,7 +37,12 @@ export const topActorSchema = z.object({
   actorEmail: z.string().optional(),
   /** Events by this actor in the window. */
   count: z.number().int().nonnegative(),
-  /** ISO-8601 time of the actor's latest event (read from the raw log, see summary.ts). */
+  /** UTC day (`YYYY-MM-DD`) of the actor's latest event in the window, from the rollups. */
+  lastActiveDay: z.string().regex(/^\d{4}-\d{2}-\d{2}$/),
+  /**
+   * ISO-8601 time of the actor's latest event, read from the raw log through the
+   * (actorId, timestamp desc) index; absent when that lookup missed its budget (see summary.ts).
+   */
   lastActivityAt: z.string().optional(),
 });
 

@@ -122,7 +122,15 @@ describe('audit pipeline through the Functions emulator', () => {
         .map((e) => (e.timestamp as Timestamp).toMillis()),
     );
     expect(top.lastActivityAt).toBe(new Date(newest).toISOString());
+    expect(top.lastActiveDay).toBe(new Date(newest).toISOString().slice(0, 10));
     expect(summary.documentReads).toBeLessThanOrEqual(30 * 10 + 10);
+    // Lookups that miss their budget cost the timestamps only: counts and days stay exact.
+    const hurried = await summarizeAuditLog(db, accountId, now, 30, 0);
+    expect(hurried.topActors.map((a) => [a.actorId, a.count, a.lastActiveDay])).toEqual(
+      summary.topActors.map((a) => [a.actorId, a.count, a.lastActiveDay]),
+    );
+    expect(hurried.topActors.every((a) => a.lastActivityAt === undefined)).toBe(true);
+    expect(hurried.total).toBe(summary.total);
     // Per day, over the whole 46 days, including those outside the summary window.
     const rolled = await rollupTotals(db, accountId);
     expect(rolled.total).toBe(raw.length);

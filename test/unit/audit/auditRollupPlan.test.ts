@@ -90,6 +90,7 @@ describe('rollup sums', () => {
         actors: { [encodeKey('a.b')]: { count: 3, email: 'a@b' } },
       }),
       shard({
+        day: '2026-02-12',
         total: 2,
         malformed: 1,
         results: { success: 1 },
@@ -104,15 +105,26 @@ describe('rollup sums', () => {
       byAction: { 'auth.login': 4 },
       byResult: { success: 3, denied: 1 },
     });
-    expect(totals.actors.get('a.b')).toEqual({ count: 4, email: 'a@b' });
+    expect(totals.actors.get('a.b')).toEqual({
+      count: 4,
+      email: 'a@b',
+      lastActiveDay: '2026-02-12',
+    });
+  });
+
+  it("keeps each actor's latest active day whatever order the shards come in", () => {
+    const active = (day: string) => shard({ day, total: 1, actors: { u: { count: 1 } } });
+    const totals = sumRollups([active('2026-02-11'), active('2026-02-14'), active('2026-02-09')]);
+    expect(totals.actors.get('u')?.lastActiveDay).toBe('2026-02-14');
   });
 
   it('ranks top actors by count, ties by id, and cuts at the limit', () => {
+    const day = '2026-02-10';
     const actors = new Map([
-      ['c', { count: 5 }],
-      ['a', { count: 5 }],
-      ['b', { count: 9 }],
-      ['d', { count: 1 }],
+      ['c', { count: 5, lastActiveDay: day }],
+      ['a', { count: 5, lastActiveDay: day }],
+      ['b', { count: 9, lastActiveDay: day }],
+      ['d', { count: 1, lastActiveDay: day }],
     ]);
     expect(topActors(actors, 3).map((a) => a.actorId)).toEqual(['b', 'a', 'c']);
   });
