@@ -165,6 +165,30 @@ async function controlFailing(
   return state.ok && state.value.latest.status === 'fail';
 }
 
+/**
+ * Reads a finding or incident inside an update transaction: 404 when absent, and 400 (logged)
+ * when the stored record fails its schema, since an update cannot be applied to it safely.
+ */
+async function readForUpdate<S extends z.ZodType>(
+  tx: FirebaseFirestore.Transaction,
+  ref: FirebaseFirestore.DocumentReference,
+  schema: S,
+  what: 'Finding' | 'Incident',
+  accountId: string,
+): Promise<z.output<S>> {
+  const snap = await tx.get(ref);
+  if (!snap.exists) throw notFound(`No ${what.toLowerCase()} ${ref.id} in account ${accountId}.`);
+  const current = parseDocument(schema, ref.path, snap.data());
+  if (!current.ok) {
+    logger.error(`malformed ${what.toLowerCase()} cannot be updated`, {
+      path: ref.path,
+      problem: current.error.message,
+    });
+    throw invalidArgument(`${what} ${ref.id} is stored in an invalid shape and cannot be updated.`);
+  }
+  return current.value;
+}
+
 export async function updateFinding(
   deps: Deps,
   caller: Caller,
@@ -174,22 +198,11 @@ export async function updateFinding(
   const now = deps.now();
   const ref = findingRef(deps, caller.accountId, findingId);
   const outcome = await deps.db.runTransaction(async (tx) => {
-    const snap = await tx.get(ref);
-    if (!snap.exists) throw notFound(`No finding ${findingId} in account ${caller.accountId}.`);
-    const current = parseDocument(findingDocSchema, ref.path, snap.data());
-    if (!current.ok) {
-      logger.error('malformed finding cannot be updated', {
-        path: ref.path,
-        problem: current.error.message,
-      });
-      throw invalidArgument(
-        `Finding ${findingId} is stored in an invalid shape and cannot be updated.`,
-      );
-    }
-    const failing = await controlFailing(tx, deps, caller.accountId, current.value.controlId);
-    const applied = applyFindingUpdate(current.value, update, caller.uid, now, failing);
+    const finding = await readForUpdate(tx, ref, findingDocSchema, 'Finding', caller.accountId);
+    const failing = await controlFailing(tx, deps, caller.accountId, finding.controlId);
+    const applied = applyFindingUpdate(finding, update, caller.uid, now, failing);
     if (applied) tx.set(ref, applied.finding);
-    return { finding: applied?.finding ?? current.value, entry: applied?.entry ?? null };
+    return { finding: applied?.finding ?? finding, entry: applied?.entry ?? null };
   });
   if (outcome.entry) {
     await audit(deps, caller, 'finding.update', 'finding', findingId, now, outcome.entry.changes);
@@ -266,19 +279,7 @@ export async function updateIncident(
   const now = deps.now();
   const ref = incidentRef(deps, caller.accountId, incidentId);
   const outcome = await deps.db.runTransaction(async (tx) => {
-    const snap = await tx.get(ref);
-    if (!snap.exists) throw notFound(`No incident ${incidentId} in account ${caller.accountId}.`);
-    const current = parseDocument(incidentDocSchema, ref.path, snap.data());
-    if (!current.ok) {
-      logger.error('malformed incident cannot be updated', {
-        path: ref.path,
-        problem: current.error.message,
-      });
-      throw invalidArgument(
-        `Incident ${incidentId} is stored in an invalid shape and cannot be updated.`,
-      );
-    }
-    const incident = current.value;
+    const incident = await readForUpdate(tx, ref, incidentDocSchema, 'Incident', caller.accountId);
     const changes: HistoryEntry['changes'] = INCIDENT_FIELDS.filter(
       (f) => update[f] !== undefined && JSON.stringify(update[f]) !== JSON.stringify(incident[f]),
     ).map((field) => ({ field, oldValue: incident[field], newValue: update[field] }));
