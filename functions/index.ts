@@ -53,6 +53,11 @@ export const evidenceCacheDepartments = invalidatesEvidence('departments/{depart
 export const evidenceCacheResources = invalidatesEvidence('resources/{resourceId}');
 export const evidenceCacheApiKeys = invalidatesEvidence('apiKeys/{keyId}');
 export const evidenceCacheSettings = invalidatesEvidence('settings/{settingId}');
+export const evidenceCacheBlockedIps = invalidatesEvidence('blockedIps/{ipId}');
+export const evidenceCacheSecurityEvents = invalidatesEvidence('securityEvents/{eventId}');
+// Written by memberAccessHistory after the member write that already invalidated: a report built
+// in between would otherwise keep the access change out of the cache for its whole TTL.
+export const evidenceCacheAccessHistory = invalidatesEvidence('accessHistory/{changeId}');
 
 /** 02:00 UTC on the first day of each quarter: queue the ended quarter's bundle per account. */
 export const archiveQuarterlyEvidence = onSchedule(

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { accountIdParam } from './api';
+import { accountIdParam, dateTimeInput } from './api';
 import { documentId, timestamp } from './common';
 import { INCIDENT_PHASES, SEVERITIES } from './catalogs';
 import { SECTION_SLUGS, type SectionKey } from './report';
@@ -234,7 +234,7 @@ export type IncidentState = (typeof INCIDENT_STATES)[number];
 export const TIMELINE_KINDS = ['response', 'update', 'note'] as const;
 
 export const timelineEntrySchema = z.object({
-  at: z.iso.datetime({ offset: true, error: 'at must be an ISO-8601 date-time' }),
+  at: dateTimeInput('at'),
   by: text(TEXT_LIMITS.name, 'by'),
   kind: z.enum(TIMELINE_KINDS, {
     error: () => `kind must be one of ${TIMELINE_KINDS.join(', ')}`,
@@ -263,8 +263,7 @@ export type IncidentDoc = z.output<typeof incidentDocSchema>;
 
 function incidentFields(now: Date) {
   const notFuture = (name: string) =>
-    z.iso
-      .datetime({ offset: true, error: `${name} must be an ISO-8601 date-time` })
+    dateTimeInput(name)
       // A malformed date-time already has its own issue; only a well-formed one can be future.
       .refine((s) => !(Date.parse(s) > now.getTime()), `${name} must not be in the future`);
   return {
