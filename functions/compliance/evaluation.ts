@@ -15,6 +15,7 @@ import {
 import { subcollectionPath } from '../schema/paths';
 import { findControl } from './controlCatalog';
 import { evaluateControls, type ControlTestConfig } from './controlTests';
+import { enableEvaluationOnWrite } from './evaluationRequests';
 import { gatherControlEvidence } from './evidence';
 import {
   SYSTEM_ACTOR,
@@ -177,7 +178,10 @@ export async function evaluateAccountControls(
   const gathered = await gatherControlEvidence(deps, accountId, accountCreatedAt, now);
   const results = evaluateControls(gathered.evidence, now, config);
   const moves = await storeResults(deps, accountId, results, now);
-  await recordMoves(deps, accountId, moves, now);
+  await Promise.all([
+    recordMoves(deps, accountId, moves, now),
+    enableEvaluationOnWrite(deps, accountId),
+  ]);
   if (moves.length > 0) logger.info('automatic findings moved', { accountId, moves });
   return { now, results, ...gathered };
 }

@@ -41,9 +41,10 @@ export type EvidenceQuery = z.output<typeof evidenceQuerySchema>;
 export const TIMESTAMP_MIN_SECONDS = -62_135_596_800;
 export const TIMESTAMP_MAX_SECONDS = 253_402_300_799;
 
+/** A malformed date-time has its own issue already; only a well-formed one can be out of range. */
 const inTimestampRange = (iso: string) => {
   const ms = Date.parse(iso);
-  return ms >= TIMESTAMP_MIN_SECONDS * 1000 && ms < (TIMESTAMP_MAX_SECONDS + 1) * 1000;
+  return !(ms < TIMESTAMP_MIN_SECONDS * 1000 || ms >= (TIMESTAMP_MAX_SECONDS + 1) * 1000);
 };
 
 /** Every date-time an API input carries (query or body): ISO-8601 with offset, within 0001–9999. */

@@ -110,6 +110,15 @@ export const controlStateDocSchema = z.object({
 });
 export type ControlStateDoc = z.output<typeof controlStateDocSchema>;
 
+/** `controlEvaluation/state`: the coalescing of evaluations that evidence writes request. */
+export const controlEvaluationStateSchema = z.object({
+  /** The latest evidence write that asked for an evaluation. */
+  requestedAt: timestamp,
+  /** When the running evaluation took the lease; null when none runs. */
+  runningSince: timestamp.nullable(),
+});
+export type ControlEvaluationState = z.output<typeof controlEvaluationStateSchema>;
+
 /** `controlResults/{controlId}/days/{YYYY-MM-DD}`: one per control and UTC day, for period exports. */
 export const controlDayDocSchema = z.object({
   controlId: z.string(),
