@@ -5,7 +5,7 @@ import { enterpriseAccounts } from '../../functions/bundle/schedule';
 import { CONTROL_IDS } from '../../functions/compliance/controlCatalog';
 import { DEFAULT_CONTROL_TEST_CONFIG } from '../../functions/compliance/controlTests';
 import { evaluateAccountsDaily } from '../../functions/compliance/daily';
-import { isoDay } from '../../functions/compliance/findings';
+import { utcDay } from '../../functions/domain/time';
 import { makeDailyControlEvaluationHandler } from '../../functions/handlers/controlEvaluationJob';
 import { subcollectionPath } from '../../functions/schema/paths';
 import {
@@ -72,7 +72,7 @@ describe('the daily control evaluation', () => {
 
     expect((await controlResultIds(healthy)).sort()).toEqual([...CONTROL_IDS].sort());
     const today = await db
-      .doc(`${subcollectionPath(healthy, 'controlResults')}/owner-limit/days/${isoDay(new Date())}`)
+      .doc(`${subcollectionPath(healthy, 'controlResults')}/owner-limit/days/${utcDay(new Date())}`)
       .get();
     expect(today.data()).toMatchObject({ controlId: 'owner-limit', evaluations: 1 });
     const finding = await db

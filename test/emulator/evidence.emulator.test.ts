@@ -3,6 +3,7 @@ import { upstashCache } from '../../functions/adapters/cache';
 import type { Deps } from '../../functions/app/deps';
 import { permissionsOf, type Role } from '../../functions/domain/roles';
 import { summarizeAuditLog } from '../../functions/audit/summary';
+import { addDays } from '../../functions/domain/time';
 import { buildReport } from '../../functions/report/buildReport';
 import { cachedReport } from '../../functions/report/cache';
 import { SECTIONS } from '../../functions/report/registry';
@@ -34,8 +35,7 @@ import {
 // Trigger effects (rollups, cache invalidation) are polled for up to 30 s.
 jest.setTimeout(60_000);
 
-const DAY = 86_400_000;
-const daysAgo = (days: number) => new Date(Date.now() - days * DAY);
+const daysAgo = (days: number) => addDays(new Date(), -days);
 
 const evidence = (token: string | undefined, query: Record<string, string | string[]>) =>
   callApi('/soc2-evidence', { token, query });
