@@ -19,6 +19,7 @@ import {
   securityEventDoc,
   writeDocs,
 } from '../../scripts/seed/builders';
+import { testDeps } from '../support/deps';
 import { openApiErrors } from '../support/openApiValidator';
 import {
   accountWithEveryRole,
@@ -45,7 +46,7 @@ const realDeps = (
     url: process.env.UPSTASH_REDIS_REST_URL!,
     token: process.env.UPSTASH_REDIS_REST_TOKEN!,
   }),
-): Deps => ({ db, auth: adminAuth, now: () => new Date(), cache }) as Deps;
+): Deps => testDeps({ cache });
 
 describe('who may read evidence', () => {
   let world: Awaited<ReturnType<typeof accountWithEveryRole>>;
