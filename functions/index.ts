@@ -42,7 +42,10 @@ export const evaluateControlsDaily = onSchedule(
   makeDailyControlEvaluationHandler(),
 );
 
-/** Writes that change evidence drop the account's cached report (one trigger per collection). */
+/**
+ * Writes that change evidence drop the account's cached report and re-evaluate its controls soon
+ * after (one trigger per collection).
+ */
 const invalidatesEvidence = (document: string) =>
   onDocumentWritten(
     { document: `accounts/{accountId}/${document}`, secrets: cacheSecrets },
@@ -53,6 +56,13 @@ export const evidenceCacheDepartments = invalidatesEvidence('departments/{depart
 export const evidenceCacheResources = invalidatesEvidence('resources/{resourceId}');
 export const evidenceCacheApiKeys = invalidatesEvidence('apiKeys/{keyId}');
 export const evidenceCacheSettings = invalidatesEvidence('settings/{settingId}');
+export const evidenceCacheBlockedIps = invalidatesEvidence('blockedIps/{ipId}');
+export const evidenceCacheSecurityEvents = invalidatesEvidence('securityEvents/{eventId}');
+// Written by memberAccessHistory after the member write that already invalidated: a report built
+// in between would otherwise keep the access change out of the cache for its whole TTL.
+export const evidenceCacheAccessHistory = invalidatesEvidence('accessHistory/{changeId}');
+// A bundle index moving to complete changes the quarterly-bundle control.
+export const evidenceCacheArchives = invalidatesEvidence('evidenceArchives/{archiveId}');
 
 /** 02:00 UTC on the first day of each quarter: queue the ended quarter's bundle per account. */
 export const archiveQuarterlyEvidence = onSchedule(

@@ -6,3 +6,9 @@ export const isAlreadyExists = (error: unknown) => code(error) === 6;
 
 /** The write itself was refused (e.g. a document past Firestore's 1 MiB limit). */
 export const isInvalidArgument = (error: unknown) => code(error) === 3;
+
+/**
+ * Contention or overload, not a bug: ABORTED (transaction lock timeout), DEADLINE_EXCEEDED,
+ * RESOURCE_EXHAUSTED, UNAVAILABLE. The API answers these with 503 and Retry-After.
+ */
+export const isContention = (error: unknown) => [10, 4, 8, 14].includes(code(error) as number);

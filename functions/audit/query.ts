@@ -7,15 +7,15 @@ import {
   type AuditLogQuery,
   type AuditPageCursor,
 } from '../schema/audit';
+import { TIMESTAMP_MAX_SECONDS, TIMESTAMP_MIN_SECONDS } from '../schema/api';
 import { parseDocument } from '../schema/common';
 import { auditLogSchema } from '../schema/documents';
 import { subcollectionPath } from '../schema/paths';
 
 export const DEFAULT_PAGE_SIZE = 100;
 
-/** Firestore's Timestamp range (years 1 to 9999). */
-const EARLIEST = new Timestamp(-62_135_596_800, 0);
-const LATEST = new Timestamp(253_402_300_799, 999_999_999);
+const EARLIEST = new Timestamp(TIMESTAMP_MIN_SECONDS, 0);
+const LATEST = new Timestamp(TIMESTAMP_MAX_SECONDS, 999_999_999);
 
 /**
  * Binds a page token to the account and filters it was issued for (page size may change between

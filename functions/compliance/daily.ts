@@ -23,10 +23,12 @@ export interface DailyEvaluationResult {
   statuses: Record<ControlTestStatus, number>;
 }
 
-async function evaluateOne(deps: Deps, accountId: string, config: ControlTestConfig) {
+/** Evaluates one account's controls; null when the account is not (or no longer) enterprise. */
+export async function evaluateAccount(deps: Deps, accountId: string, config: ControlTestConfig) {
   const path = accountPath(accountId);
   const account = parseDocument(accountSchema, path, (await deps.db.doc(path).get()).data());
   if (!account.ok) throw account.error;
+  if (account.value.plan !== 'enterprise') return null;
   return evaluateAccountControls(deps, accountId, account.value.createdAt, config);
 }
 
@@ -49,9 +51,10 @@ export async function evaluateAccountsDaily(
   };
   const settle = async (accountId: string) => {
     try {
-      const { results } = await evaluateOne(deps, accountId, config);
+      const evaluation = await evaluateAccount(deps, accountId, config);
+      if (!evaluation) return;
       outcome.evaluated++;
-      for (const result of results) outcome.statuses[result.status]++;
+      for (const result of evaluation.results) outcome.statuses[result.status]++;
     } catch (error) {
       const message = error instanceof Error ? error.message : String(error);
       logger.error('daily control evaluation failed for an account', { accountId, error: message });

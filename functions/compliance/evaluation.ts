@@ -16,6 +16,7 @@ import {
 import { subcollectionPath } from '../schema/paths';
 import { findControl } from './controlCatalog';
 import { evaluateControls, type ControlTestConfig } from './controlTests';
+import { enableEvaluationOnWrite } from './evaluationRequests';
 import { gatherControlEvidence } from './evidence';
 import { SYSTEM_ACTOR, closeAutoFinding, newAutoFinding, planAutoFinding } from './findings';
 
@@ -172,7 +173,10 @@ export async function evaluateAccountControls(
   const gathered = await gatherControlEvidence(deps, accountId, accountCreatedAt, now);
   const results = evaluateControls(gathered.evidence, now, config);
   const moves = await storeResults(deps, accountId, results, now);
-  await recordMoves(deps, accountId, moves, now);
+  await Promise.all([
+    recordMoves(deps, accountId, moves, now),
+    enableEvaluationOnWrite(deps, accountId),
+  ]);
   if (moves.length > 0) logger.info('automatic findings moved', { accountId, moves });
   return { now, results, ...gathered };
 }

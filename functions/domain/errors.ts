@@ -11,6 +11,8 @@ export type ErrorCode =
   | 'not_found'
   | 'method_not_allowed'
   | 'conflict'
+  | 'unsupported_media_type'
+  | 'unavailable'
   | 'internal';
 
 const STATUS: Readonly<Record<ErrorCode, number>> = {
@@ -21,7 +23,9 @@ const STATUS: Readonly<Record<ErrorCode, number>> = {
   not_found: 404,
   method_not_allowed: 405,
   conflict: 409,
+  unsupported_media_type: 415,
   internal: 500,
+  unavailable: 503,
 };
 
 export class ApiError extends Error {
@@ -49,6 +53,12 @@ export const methodNotAllowed = (method: string, allowed: readonly string[]) =>
   new ApiError('method_not_allowed', `Method ${method} is not allowed here.`, { allowed });
 export const conflict = (message: string, details?: unknown) =>
   new ApiError('conflict', message, details);
+
+export const unsupportedMediaType = (message: string) =>
+  new ApiError('unsupported_media_type', message);
+/** Overload or contention: the client should retry after `retryAfterSeconds` (503 Retry-After). */
+export const unavailable = (message: string, retryAfterSeconds: number) =>
+  new ApiError('unavailable', message, { retryAfterSeconds });
 
 /** A stored document that does not match its schema: reportable, never fatal to a report. */
 export class ValidationError extends Error {

@@ -2,6 +2,7 @@ import type { Request } from 'firebase-functions/v2/https';
 import type { Response } from 'express';
 import { defaultDeps, type Deps } from '../app/deps';
 import { ROUTES } from '../http/routes';
+import { requireJsonBody } from '../http/mediaType';
 import { sendError, sendResult } from '../http/respond';
 import { resolveRoute, type Route } from '../http/router';
 
@@ -10,6 +11,7 @@ export function makeApiHandler(routes: readonly Route[] = ROUTES, deps: () => De
   return async (req: Request, res: Response): Promise<void> => {
     try {
       const { route, params } = resolveRoute(routes, req.method, req.path);
+      requireJsonBody(req.headers);
       const result = await route.handle({
         req: {
           method: req.method,

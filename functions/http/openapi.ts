@@ -274,6 +274,10 @@ Object.assign(OPERATIONS, {
     pathParam('controlId'),
     ...queryParameters(accountOnlyQuerySchema),
   ]),
+  'POST /compliance/evaluate': complianceWrite(
+    'Evaluate every control now and store the results (level 60 and above)',
+    accountOnlyQuerySchema.strict(),
+  ),
   'GET /compliance/findings': complianceRead('Findings', queryParameters(listFindingsQuerySchema)),
   'POST /compliance/findings': complianceWrite(
     'Open a finding',

@@ -1,6 +1,7 @@
 import type { Response } from 'express';
 import * as logger from 'firebase-functions/logger';
-import { ApiError } from '../domain/errors';
+import { isContention } from '../audit/firestoreErrors';
+import { ApiError, unavailable } from '../domain/errors';
 import type { ApiResponse } from './router';
 
 /** Writes a route's result. JSON unless the route chose another content type. */
@@ -14,15 +15,34 @@ export function sendResult(res: Response, result: ApiResponse): void {
   }
 }
 
+/** How long a client waits after contention (a transaction lock is held for seconds at most). */
+const CONTENTION_RETRY_SECONDS = 2;
+
+const errorCode = (error: unknown) => (error as { code?: unknown }).code;
+
 /**
  * The one place errors become HTTP responses (CONTRACT §4). Unknown errors are logged with their
  * stack on the server and answered with a generic 500: no internals reach the client.
  */
 export function sendError(res: Response, error: unknown, context: Record<string, unknown>): void {
+  if (isContention(error)) {
+    logger.warn('API request met Firestore contention', { ...context, code: errorCode(error) });
+    sendError(
+      res,
+      unavailable('The service is busy; retry shortly.', CONTENTION_RETRY_SECONDS),
+      {},
+    );
+    return;
+  }
   if (error instanceof ApiError) {
     if (error.code === 'method_not_allowed') {
       const allowed = (error.details as { allowed?: string[] } | undefined)?.allowed;
       if (allowed) res.setHeader('Allow', allowed.join(', '));
+    }
+    if (error.code === 'unavailable') {
+      const seconds = (error.details as { retryAfterSeconds?: number } | undefined)
+        ?.retryAfterSeconds;
+      if (seconds !== undefined) res.setHeader('Retry-After', String(seconds));
     }
     res.status(error.status).json({
       error: {

@@ -8,6 +8,19 @@ import { buildReport } from './buildReport';
 export const SECTION_TTL_SECONDS = 300;
 /** A degraded section is kept only briefly, so a transient failure heals on its own. */
 export const DEGRADED_TTL_SECONDS = 15;
+/**
+ * The audit-log summary changes with every event, too often to invalidate per write; a short TTL
+ * keeps it within CONTRACT §4's 60 s freshness (event → rollup trigger → next recompute).
+ */
+export const AUDIT_SUMMARY_TTL_SECONDS = 30;
+
+/** The collections whose writes reach a section through its TTL instead of an invalidation. */
+export const TTL_FRESH_COLLECTIONS = ['auditLogs', 'auditRollups'] as const;
+
+function ttlOf(key: SectionKey, section: { status: string } | undefined): number {
+  if (section?.status !== 'ok') return DEGRADED_TTL_SECONDS;
+  return key === 'auditLogSummary' ? AUDIT_SUMMARY_TTL_SECONDS : SECTION_TTL_SECONDS;
+}
 
 export type CacheOutcome = 'hit' | 'miss' | 'bypass';
 
@@ -95,7 +108,7 @@ export async function cachedReport(
         return deps.cache.set(
           sectionCacheKey(accountId, generation, key),
           JSON.stringify(section),
-          section?.status === 'ok' ? SECTION_TTL_SECONDS : DEGRADED_TTL_SECONDS,
+          ttlOf(key, section),
         );
       }),
     );

@@ -12,9 +12,11 @@ import { SECTION_SLUGS } from '../schema/report';
 
 /**
  * CSV renderers for the tabular sections (RFC 4180: CRLF line ends, fields with `,` `"` CR or LF
- * quoted, quotes doubled). Text cells that a spreadsheet would run as a formula (starting with
- * = + - @ tab or CR) are prefixed with a single quote: evidence data comes from users and must
- * not execute in an auditor's spreadsheet. Numbers and booleans are written as they are.
+ * quoted, quotes doubled). Text cells that a spreadsheet could run as a formula are prefixed with a
+ * single quote and always quoted (OWASP CSV injection): evidence data comes from users and must not
+ * execute in an auditor's spreadsheet. A formula trigger (= + - @, tab, CR) counts at the start and
+ * after any character a spreadsheet may split on (`,` `;` `|` tab, line breaks, spaces), since an
+ * auditor's import may use another separator than ours. Numbers and booleans are written as they are.
  */
 
 type Cell = string | number | boolean | null | undefined;
@@ -24,13 +26,16 @@ export interface CsvColumn<Row> {
   value(row: Row): Cell;
 }
 
-const FORMULA_START = /^[=+\-@\t\r]/;
+const FORMULA_TRIGGER = /(^|[,;|\t\r\n ])[=+\-@\t\r]/;
 
 export function csvCell(value: Cell): string {
   if (value === null || value === undefined) return '';
   let text = String(value);
-  if (typeof value === 'string' && FORMULA_START.test(text)) text = `'${text}`;
-  return /[",\r\n]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
+  const trigger = typeof value === 'string' ? FORMULA_TRIGGER.exec(text) : null;
+  if (trigger) text = `'${text}`;
+  // A trigger after a separator is quoted too, so no import can split the cell before it.
+  const mustQuote = /[",\r\n]/.test(text) || (trigger !== null && trigger[1] !== '');
+  return mustQuote ? `"${text.replace(/"/g, '""')}"` : text;
 }
 
 export function renderCsv<Row>(columns: readonly CsvColumn<Row>[], rows: readonly Row[]): string {

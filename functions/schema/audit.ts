@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { accountIdParam, isoDateTime } from './api';
+import { accountIdParam, isoDateTime, TIMESTAMP_MAX_SECONDS, TIMESTAMP_MIN_SECONDS } from './api';
 import { documentId, timestamp, utcDayString } from './common';
 import { AUDIT_RESULTS, auditLogSchema } from './documents';
 
@@ -136,7 +136,7 @@ export const AUDIT_QUERY_FILTERS = ['actorId', 'action', 'resourceType', 'result
 /** Decoded page token: the last returned event's position, bound to its query. */
 export const auditPageCursorSchema = z.object({
   /** Seconds and nanoseconds of the last event's Timestamp (exact, no rounding through Date). */
-  s: z.number().int(),
+  s: z.number().int().min(TIMESTAMP_MIN_SECONDS).max(TIMESTAMP_MAX_SECONDS),
   n: z.number().int().min(0).max(999_999_999),
   id: documentId,
   /** Hash of the account and filters the token was issued for. */

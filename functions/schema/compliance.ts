@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { accountIdParam } from './api';
+import { accountIdParam, dateTimeInput } from './api';
 import { documentId, timestamp, utcDayString } from './common';
 import { INCIDENT_PHASES, SEVERITIES } from './catalogs';
 import { SECTION_SLUGS, type SectionKey } from './report';
@@ -109,6 +109,15 @@ export const controlStateDocSchema = z.object({
   updatedAt: timestamp,
 });
 export type ControlStateDoc = z.output<typeof controlStateDocSchema>;
+
+/** `controlEvaluation/state`: the coalescing of evaluations that evidence writes request. */
+export const controlEvaluationStateSchema = z.object({
+  /** The latest evidence write that asked for an evaluation. */
+  requestedAt: timestamp,
+  /** When the running evaluation took the lease; null when none runs. */
+  runningSince: timestamp.nullable(),
+});
+export type ControlEvaluationState = z.output<typeof controlEvaluationStateSchema>;
 
 /** `controlResults/{controlId}/days/{YYYY-MM-DD}`: one per control and UTC day, for period exports. */
 export const controlDayDocSchema = z.object({
@@ -232,7 +241,7 @@ export type IncidentState = (typeof INCIDENT_STATES)[number];
 export const TIMELINE_KINDS = ['response', 'update', 'note'] as const;
 
 export const timelineEntrySchema = z.object({
-  at: z.iso.datetime({ offset: true, error: 'at must be an ISO-8601 date-time' }),
+  at: dateTimeInput('at'),
   by: text(TEXT_LIMITS.name, 'by'),
   kind: z.enum(TIMELINE_KINDS, {
     error: () => `kind must be one of ${TIMELINE_KINDS.join(', ')}`,
@@ -261,8 +270,7 @@ export type IncidentDoc = z.output<typeof incidentDocSchema>;
 
 function incidentFields(now: Date) {
   const notFuture = (name: string) =>
-    z.iso
-      .datetime({ offset: true, error: `${name} must be an ISO-8601 date-time` })
+    dateTimeInput(name)
       // A malformed date-time already has its own issue; only a well-formed one can be future.
       .refine((s) => !(Date.parse(s) > now.getTime()), `${name} must not be in the future`);
   return {

@@ -30,6 +30,11 @@ export const COLLECTIONS = {
    * each UTC day (controlDayDocSchema), for period exports.
    */
   controlResults: 'controlResults',
+  /**
+   * `controlEvaluation/state`: when evidence last changed and which evaluation run holds the
+   * lease (controlEvaluationStateSchema), so bursts of evidence writes coalesce into few runs.
+   */
+  controlEvaluation: 'controlEvaluation',
   /** `findings/{id}`: manual findings (random id) and automatic ones (`auto-{controlId}-{cycle}`). */
   findings: 'findings',
   /** `incidents/{id}`: security incidents with timeline and change history (incidentDocSchema). */

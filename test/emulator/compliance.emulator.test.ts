@@ -16,6 +16,7 @@ import {
   callApi,
   createAccount,
   db,
+  eventually,
   idTokenFor,
   uniqueAccountId,
 } from '../support/world';
@@ -47,7 +48,27 @@ interface StatusBody {
   lastBundleDate: string | null;
 }
 
+/** Runs an evaluation now (the explicit POST; reads never evaluate). */
+async function evaluateNow(accountId: string, token: string) {
+  const answer = await callApi('/compliance/evaluate', {
+    method: 'POST',
+    token,
+    body: { accountId },
+  });
+  expect(answer.status).toBe(200);
+  return answer;
+}
+
+/** Evaluates, then reads the stored results. */
 async function controlsOf(
+  accountId: string,
+  token: string,
+): Promise<Record<string, ControlBody['result']>> {
+  await evaluateNow(accountId, token);
+  return storedControlsOf(accountId, token);
+}
+
+async function storedControlsOf(
   accountId: string,
   token: string,
 ): Promise<Record<string, ControlBody['result']>> {
@@ -178,10 +199,8 @@ describe('compliance controls over HTTP', () => {
       ['o2', 'o3', 'o4'].map((uid) => memberDoc(a, `${a}-${uid}`, { role: 'owner' })),
     );
     // Repeated and concurrent evaluations.
-    await callApi('/compliance/status', { token, query: { accountId } });
-    await Promise.all(
-      [1, 2, 3].map(() => callApi('/compliance/controls', { token, query: { accountId } })),
-    );
+    await evaluateNow(accountId, token);
+    await Promise.all([1, 2, 3].map(() => evaluateNow(accountId, token)));
     const listed = await callApi('/compliance/findings', {
       token,
       query: { accountId, controlId: 'owner-limit' },
@@ -196,7 +215,14 @@ describe('compliance controls over HTTP', () => {
     await db
       .doc(`${subcollectionPath(accountId, 'members')}/${accountId}-o4`)
       .update({ disabled: true });
-    const recovered = await controlsOf(accountId, token);
+    // The member write re-evaluates the controls through its trigger: no call needed.
+    const recovered = await eventually(
+      async () => {
+        const controls = await storedControlsOf(accountId, token);
+        return controls['owner-limit'].status === 'pass' ? controls : undefined;
+      },
+      { what: 'the re-evaluation after the member write' },
+    );
     expect(recovered['owner-limit']).toMatchObject({ status: 'pass', measured: 3 });
     const after = await callApi('/compliance/controls/owner-limit/evidence', {
       token,
@@ -229,6 +255,55 @@ describe('compliance controls over HTTP', () => {
       'finding.close',
       'finding.open',
     ]);
+  });
+
+  it('reading never writes: before any evaluation the controls read as not evaluated', async () => {
+    const { accountId, token } = await accountWith('cmp-read', { mfa: false }, (a) =>
+      ['o2', 'o3', 'o4'].map((uid) => memberDoc(a, `${a}-${uid}`, { role: 'owner' })),
+    );
+    const stored = async () =>
+      Promise.all(
+        ['controlResults', 'findings', 'auditLogs', 'controlEvaluation'].map(
+          async (c) => (await db.collection(`accounts/${accountId}/${c}`).get()).size,
+        ),
+      );
+    const before = await stored();
+    for (const path of ['/compliance/status', '/compliance/controls', '/compliance/findings']) {
+      expect((await callApi(path, { token, query: { accountId } })).status).toBe(200);
+    }
+    const evidence = await callApi('/compliance/controls/owner-limit/evidence', {
+      token,
+      query: { accountId },
+    });
+    expect(evidence.status).toBe(200);
+    expect(evidence.json).toMatchObject({
+      result: { status: 'inconclusive', detail: expect.stringContaining('Not evaluated yet') },
+    });
+    const controls = await storedControlsOf(accountId, token);
+    expect(Object.values(controls).every((r) => r.status === 'inconclusive')).toBe(true);
+    expect(await stored()).toEqual(before);
+    // Without an evaluation, evidence writes do not evaluate either (the daily run comes first).
+    expect(before).toEqual([0, 0, 0, 0]);
+  });
+
+  it('only level 60 and above may evaluate on demand', async () => {
+    const { accountId, members } = await accountWithEveryRole('cmp-eval');
+    for (const role of ['auditor', 'member', 'viewer'] as const) {
+      const answer = await callApi('/compliance/evaluate', {
+        method: 'POST',
+        token: members[role].token,
+        body: { accountId },
+      });
+      expect({ role, status: answer.status }).toEqual({ role, status: 403 });
+    }
+    const answer = await evaluateNow(accountId, members.dept_lead.token);
+    expect((answer.json as { results: unknown[] }).results.length).toBeGreaterThan(5);
+    const extra = await callApi('/compliance/evaluate', {
+      method: 'POST',
+      token: members.owner.token,
+      body: { accountId, force: true },
+    });
+    expect(extra.status).toBe(400);
   });
 
   it('an unknown control is 404 and a non-reader is 403', async () => {

@@ -11,7 +11,9 @@ import {
   updateFinding,
   updateIncident,
 } from '../../compliance/records';
+import { gatherControlEvidence, readArchives } from '../../compliance/evidence';
 import { complianceStatus } from '../../compliance/status';
+import { storedControlResults } from '../../compliance/storedResults';
 import { notFound, permissionDenied } from '../../domain/errors';
 import { utcDay } from '../../domain/time';
 import { accountIdParam, accountOnlyQuerySchema } from '../../schema/api';
@@ -72,6 +74,10 @@ const evaluate = (deps: Deps, caller: Caller) =>
     DEFAULT_CONTROL_TEST_CONFIG,
   );
 
+/** When the oldest stored result was evaluated; now when nothing is stored yet. */
+const evaluatedAtOf = (deps: Deps, stored: { evaluatedAt: Date | null }) =>
+  (stored.evaluatedAt ?? deps.now()).toISOString();
+
 const groupsOf = (criteria: readonly string[]) => [...new Set(criteria.map(criterionGroupOf))];
 
 const idParam = (name: string, value: string | undefined) =>
@@ -84,10 +90,12 @@ export const complianceRoutes: Route[] = [
     path: '/compliance/status',
     async handle({ req, deps }) {
       const caller = await reader(deps, req);
-      const evaluation = await evaluate(deps, caller);
-      const { findings } = await listFindings(deps, caller.accountId, {});
-      const archives = evaluation.archives.ok ? evaluation.archives.value : [];
-      const lastBundleAt = archives.reduce<Date | null>(
+      const [stored, { findings }, archives] = await Promise.all([
+        storedControlResults(deps, caller.accountId),
+        listFindings(deps, caller.accountId, {}),
+        readArchives(deps, caller.accountId),
+      ]);
+      const lastBundleAt = (archives.ok ? archives.value : []).reduce<Date | null>(
         (latest, a) => (latest === null || a.createdAt > latest ? a.createdAt : latest),
         null,
       );
@@ -95,11 +103,12 @@ export const complianceRoutes: Route[] = [
         body: {
           accountId: caller.accountId,
           ...complianceStatus({
-            results: evaluation.results,
+            results: stored.results,
             findings,
             lastBundleAt,
-            now: evaluation.now,
+            now: deps.now(),
           }),
+          evaluatedAt: evaluatedAtOf(deps, stored),
         },
       };
     },
@@ -109,11 +118,12 @@ export const complianceRoutes: Route[] = [
     path: '/compliance/controls',
     async handle({ req, deps }) {
       const caller = await reader(deps, req);
-      const { results, now } = await evaluate(deps, caller);
+      const stored = await storedControlResults(deps, caller.accountId);
+      const results = stored.results;
       return {
         body: {
           accountId: caller.accountId,
-          evaluatedAt: now.toISOString(),
+          evaluatedAt: evaluatedAtOf(deps, stored),
           controls: CONTROLS.map((control, i) => ({
             ...control,
             groups: groupsOf(control.criteria),
@@ -132,12 +142,17 @@ export const complianceRoutes: Route[] = [
       if (!control) {
         throw notFound(`No control ${path.controlId}; controls: ${CONTROL_IDS.join(', ')}`);
       }
-      const { results, report, archives, evidence, now } = await evaluate(deps, caller);
-      const { findings } = await listFindings(deps, caller.accountId, { controlId: control.id });
+      // The evidence is gathered live (reads only); the result is the stored one.
+      const [stored, { report, archives, evidence }, { findings }] = await Promise.all([
+        storedControlResults(deps, caller.accountId),
+        gatherControlEvidence(deps, caller.accountId, caller.account.createdAt, deps.now()),
+        listFindings(deps, caller.accountId, { controlId: control.id }),
+      ]);
+      const results = stored.results;
       return {
         body: {
           accountId: caller.accountId,
-          evaluatedAt: now.toISOString(),
+          evaluatedAt: evaluatedAtOf(deps, stored),
           control: { ...control, groups: groupsOf(control.criteria) },
           result: results.find((r) => r.controlId === control.id),
           evidence: {
@@ -153,6 +168,16 @@ export const complianceRoutes: Route[] = [
           findings,
         },
       };
+    },
+  },
+  {
+    method: 'POST',
+    path: '/compliance/evaluate',
+    async handle({ req, deps }) {
+      const caller = await writer(deps, req);
+      parseInput(accountOnlyQuerySchema.strict(), req.body);
+      const { results, now } = await evaluate(deps, caller);
+      return { body: { accountId: caller.accountId, evaluatedAt: now.toISOString(), results } };
     },
   },
   {

@@ -19,6 +19,17 @@ describe('CSV rendering', () => {
     expect(csvCell('a=b')).toBe('a=b');
   });
 
+  it('defuses a formula that follows any separator an import might split on (OWASP)', () => {
+    expect(csvCell('x;=1+1')).toBe(`"'x;=1+1"`);
+    expect(csvCell('x,=1+1')).toBe(`"'x,=1+1"`);
+    expect(csvCell('x|@SUM(A1)')).toBe(`"'x|@SUM(A1)"`);
+    expect(csvCell('x\t-2+3')).toBe(`"'x\t-2+3"`);
+    expect(csvCell('x\n+cmd')).toBe(`"'x\n+cmd"`);
+    expect(csvCell('a; =HYPERLINK("http://x")')).toBe(`"'a; =HYPERLINK(""http://x"")"`);
+    expect(csvCell('audit:read; audit:export')).toBe('audit:read; audit:export');
+    expect(csvCell('2026-12-01T00:00:00.000Z')).toBe('2026-12-01T00:00:00.000Z');
+  });
+
   it('writes numbers, booleans and empty values as they are', () => {
     expect(csvCell(-5)).toBe('-5');
     expect(csvCell(false)).toBe('false');
