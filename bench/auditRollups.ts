@@ -1,3 +1,4 @@
+import { DAY_MS } from '../functions/domain/time';
 /**
  * Audit pipeline benchmark (run inside the local stack):
  *   npm run stack -- node lib/bench/auditRollups.js
@@ -19,7 +20,6 @@ import { subcollectionPath } from '../functions/schema/paths';
 import { mulberry32 } from '../scripts/seed/rng';
 import { pool } from './pool';
 
-const DAY = 86_400_000;
 const NOW = new Date('2026-06-30T12:00:00Z');
 const rng = mulberry32(20261123);
 const actors = Array.from({ length: 500 }, (_, i) => `user-${i}`);
@@ -30,7 +30,7 @@ const actions = Array.from(
 
 function randomEvent(): Record<string, unknown> {
   return {
-    timestamp: Timestamp.fromMillis(NOW.getTime() - rng.int(0, 29 * DAY)),
+    timestamp: Timestamp.fromMillis(NOW.getTime() - rng.int(0, 29 * DAY_MS)),
     actorId: rng.pick(actors),
     action: rng.pick(actions),
     resourceType: 'recipe',

@@ -24,11 +24,6 @@ export function shardOf(eventId: string, shards = ROLLUP_SHARDS): number {
   return createHash('sha256').update(eventId).digest().readUInt32BE(0) % shards;
 }
 
-/** UTC calendar day `YYYY-MM-DD`. */
-export function utcDay(date: Date): string {
-  return date.toISOString().slice(0, 10);
-}
-
 export function rollupDocId(day: string, shard: number): string {
   return `${day}_${String(shard).padStart(2, '0')}`;
 }

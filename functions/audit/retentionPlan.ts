@@ -1,3 +1,4 @@
+import { addDays, yearsBefore } from '../domain/time';
 import type { ArchiveCoverage } from '../schema/audit';
 import type { ComplianceSettings } from '../schema/documents';
 
@@ -50,14 +51,6 @@ function otherRanges(): [string, string][] {
   return ranges;
 }
 
-const DAY_MS = 86_400_000;
-
-function yearsBefore(now: Date, years: number): Date {
-  const d = new Date(now);
-  d.setUTCFullYear(d.getUTCFullYear() - years);
-  return d;
-}
-
 /**
  * Cutoffs per family. `retention.auditLogDays` sets the general retention; security events keep
  * `retention.securityAuditLogDays`, or never less than the general retention.
@@ -68,13 +61,13 @@ export function retentionCutoffs(
 ): { security: Date; other: Date } {
   const other =
     retention.auditLogDays !== undefined
-      ? new Date(now.getTime() - retention.auditLogDays * DAY_MS)
+      ? addDays(now, -retention.auditLogDays)
       : yearsBefore(now, DEFAULT_RETENTION_YEARS.other);
   const securityDays = retention.securityAuditLogDays;
   const securityDefault = yearsBefore(now, DEFAULT_RETENTION_YEARS.security);
   const security =
     securityDays !== undefined
-      ? new Date(now.getTime() - securityDays * DAY_MS)
+      ? addDays(now, -securityDays)
       : new Date(Math.min(securityDefault.getTime(), other.getTime()));
   return { security, other };
 }

@@ -1,6 +1,7 @@
+import { addDays, utcDay } from '../domain/time';
 import { parseDocument, timestamp } from '../schema/common';
 import { auditLogSchema } from '../schema/documents';
-import { deliveryDocId, encodeKey, rollupDocId, shardOf, utcDay } from './keys';
+import { deliveryDocId, encodeKey, rollupDocId, shardOf } from './keys';
 
 /** Names the function in dedupe markers, so another consumer of the same event dedupes apart. */
 export const ROLLUP_FUNCTION = 'auditRollup';
@@ -55,7 +56,7 @@ export function planRollup(delivery: RollupDelivery, functionName = ROLLUP_FUNCT
     day,
     shard,
     markerId: deliveryDocId(functionName, delivery.deliveryId),
-    markerExpiresAt: new Date(delivery.arrivedAt.getTime() + DELIVERY_MARKER_TTL_DAYS * 86_400_000),
+    markerExpiresAt: addDays(delivery.arrivedAt, DELIVERY_MARKER_TTL_DAYS),
   };
   if (!parsed.ok) {
     return {

@@ -1,13 +1,12 @@
 import type { Firestore } from 'firebase-admin/firestore';
 import * as logger from 'firebase-functions/logger';
 import { withDeadline } from '../domain/deadline';
+import { addDays, startOfUtcDay, utcDay } from '../domain/time';
 import { rollupShardSchema, type AuditLogSummary, type RollupShard } from '../schema/audit';
 import { parseDocument, timestamp } from '../schema/common';
 import { subcollectionPath } from '../schema/paths';
-import { utcDay } from './keys';
 import { sumRollups, topActors } from './rollupMath';
 
-const DAY_MS = 86_400_000;
 const TOP_ACTORS = 10;
 
 /**
@@ -22,8 +21,7 @@ export const LATEST_ACTIVITY_BUDGET_MS = 2_000;
  * before it.
  */
 export function summaryWindow(now: Date, windowDays: number): { start: Date; end: Date } {
-  const todayStart = Date.parse(`${utcDay(now)}T00:00:00.000Z`);
-  return { start: new Date(todayStart - (windowDays - 1) * DAY_MS), end: now };
+  return { start: addDays(startOfUtcDay(now), -(windowDays - 1)), end: now };
 }
 
 /**

@@ -29,7 +29,8 @@ import { buildBundle } from './builder';
 import { renderContents, snapshotOf, type PreviousBundle } from './contents';
 import { bundleObjectPath, type Period } from './period';
 import { sha256OfStream } from './streamHash';
-import { readZipEntry, verifyBundle } from './verify';
+import { verifyBundle } from './verify';
+import { readZipEntry } from './zipReader';
 
 /** What archiving a period needs, injected so tests can swap any part (fault injection). */
 export interface ArchiveDeps {

@@ -54,6 +54,102 @@ export function serializeManifest(manifest: Manifest): Buffer {
   return Buffer.from(`${JSON.stringify(manifest, null, 2)}\n`, 'utf8');
 }
 
+/** audit-log.ndjson as a byte stream, hashed, counted and Merkle-accumulated on the way through. */
+function auditLogStream(events: AsyncIterable<StreamedAuditEvent>) {
+  const merkle = new MerkleAccumulator();
+  const tally = new AuditLogTally();
+  const hash = createHash('sha256');
+  let size = 0;
+  async function* ndjson(): AsyncGenerator<Buffer> {
+    let pending: Buffer[] = [];
+    let pendingBytes = 0;
+    const flush = (): Buffer => {
+      const chunk = Buffer.concat(pending, pendingBytes);
+      hash.update(chunk);
+      size += chunk.length;
+      pending = [];
+      pendingBytes = 0;
+      return chunk;
+    };
+    for await (const item of events) {
+      const line = Buffer.from(auditLine(item), 'utf8');
+      merkle.add(line);
+      tally.add(item);
+      pending.push(line, NEWLINE);
+      pendingBytes += line.length + 1;
+      if (pendingBytes >= CHUNK_BYTES) yield flush();
+    }
+    if (pendingBytes > 0) yield flush();
+  }
+  return {
+    stream: Readable.from(ndjson(), { objectMode: false }),
+    merkle,
+    tally,
+    /** The manifest entry, once the stream has ended. */
+    file: (): ManifestFile => ({ name: BUNDLE_FILES.auditLog, sha256: hash.digest('hex'), size }),
+  };
+}
+
+/**
+ * The consumer (the Storage upload) failing or closing early must end the build too, or it would
+ * wait forever for a zip nobody reads. `aborted` rejects then; `finish` marks the zip complete.
+ */
+function watchConsumer(out: PassThrough): { aborted: Promise<never>; finish: () => void } {
+  let finished = false;
+  const aborted = new Promise<never>((_, reject) => {
+    out.once('error', reject);
+    out.once('close', () => {
+      if (!finished) reject(new Error('the bundle stream was closed before the zip was complete'));
+    });
+  });
+  aborted.catch(() => undefined); // observed through the races in buildBundle
+  return { aborted, finish: () => void (finished = true) };
+}
+
+/** Pipes the zip into `out`, hashing and counting what goes through; settles when it has all gone. */
+function zipOutput(zip: ZipFile, out: PassThrough): Promise<{ sha256: string; size: number }> {
+  const hash = createHash('sha256');
+  let size = 0;
+  const read = new Promise<{ sha256: string; size: number }>((resolve, reject) => {
+    zip.outputStream.on('data', (chunk: Buffer) => {
+      hash.update(chunk);
+      size += chunk.length;
+    });
+    zip.outputStream.on('end', () => resolve({ sha256: hash.digest('hex'), size }));
+    zip.outputStream.on('error', reject);
+  });
+  zip.outputStream.pipe(out);
+  return read;
+}
+
+function manifestFor(
+  content: BundleContent,
+  files: ManifestFile[],
+  log: ReturnType<typeof auditLogStream>,
+): Manifest {
+  return {
+    format: MANIFEST_FORMAT,
+    version: MANIFEST_VERSION,
+    accountId: content.accountId,
+    period: {
+      id: content.period.id,
+      start: content.period.start.toISOString(),
+      end: content.period.end.toISOString(),
+    },
+    generatedAt: content.generatedAt.toISOString(),
+    files: [...files].sort((a, b) => (a.name < b.name ? -1 : 1)),
+    eventCount: log.tally.total,
+    malformedEventCount: log.tally.malformed,
+    merkle: {
+      algorithm: MERKLE_ALGORITHM,
+      leafCount: log.merkle.leafCount,
+      root: log.merkle.root(),
+    },
+    signature: { algorithm: SIGNATURE_ALGORITHM, keyId: content.signer.keyId },
+    previousManifestSha256: content.previousManifestSha256,
+  };
+}
+
 /**
  * Builds a bundle as a zip stream: small files first, then audit-log.ndjson streamed from
  * `events` (hashed, counted and Merkle-accumulated on the way through), then the period summary,
@@ -70,68 +166,17 @@ export function buildBundle(content: BundleContent): {
 } {
   const zip = new ZipFile();
   const out = new PassThrough();
-  const zipHash = createHash('sha256');
-  let zipSize = 0;
+  const consumer = watchConsumer(out);
   // mtime fixed to generatedAt: the zip bytes depend only on the content.
   const entryOptions = { mtime: content.generatedAt, compress: true };
   const files: ManifestFile[] = [];
-
   const addBuffer = (name: string, bytes: Buffer) => {
     files.push({ name, sha256: sha256(bytes), size: bytes.length });
     zip.addBuffer(bytes, name, entryOptions);
   };
 
-  const merkle = new MerkleAccumulator();
-  const tally = new AuditLogTally();
-  const logHash = createHash('sha256');
-  let logSize = 0;
-  async function* ndjson(): AsyncGenerator<Buffer> {
-    let pending: Buffer[] = [];
-    let pendingBytes = 0;
-    for await (const item of content.events) {
-      const line = Buffer.from(auditLine(item), 'utf8');
-      merkle.add(line);
-      tally.add(item);
-      pending.push(line, NEWLINE);
-      pendingBytes += line.length + 1;
-      if (pendingBytes >= CHUNK_BYTES) {
-        yield flush();
-      }
-    }
-    if (pendingBytes > 0) yield flush();
-
-    function flush(): Buffer {
-      const chunk = Buffer.concat(pending, pendingBytes);
-      logHash.update(chunk);
-      logSize += chunk.length;
-      pending = [];
-      pendingBytes = 0;
-      return chunk;
-    }
-  }
-
-  // The consumer (the Storage upload) failing or closing early must end the build too, or it
-  // would wait forever for a zip nobody reads.
-  let finished = false;
-  const aborted = new Promise<never>((_, reject) => {
-    out.once('error', reject);
-    out.once('close', () => {
-      if (!finished) reject(new Error('the bundle stream was closed before the zip was complete'));
-    });
-  });
-  aborted.catch(() => undefined); // observed through the races below
-
   const done = (async (): Promise<BuiltBundle> => {
-    const zipRead = new Promise<void>((resolve, reject) => {
-      zip.outputStream.on('data', (chunk: Buffer) => {
-        zipHash.update(chunk);
-        zipSize += chunk.length;
-      });
-      zip.outputStream.on('end', resolve);
-      zip.outputStream.on('error', reject);
-    });
-    zip.outputStream.pipe(out);
-
+    const zipped = zipOutput(zip, out);
     for (const file of content.files) addBuffer(file.name, file.content);
     addBuffer(
       BUNDLE_FILES.compliance,
@@ -139,51 +184,29 @@ export function buildBundle(content: BundleContent): {
     );
     addBuffer(BUNDLE_FILES.readme, Buffer.from(bundleReadme(content.accountId, content.period)));
 
-    const log = Readable.from(ndjson(), { objectMode: false });
+    const log = auditLogStream(content.events);
     const logEnded = new Promise<void>((resolve, reject) => {
-      log.on('end', resolve);
-      log.on('error', reject);
+      log.stream.on('end', resolve);
+      log.stream.on('error', reject);
     });
-    zip.addReadStream(log, BUNDLE_FILES.auditLog, entryOptions);
+    zip.addReadStream(log.stream, BUNDLE_FILES.auditLog, entryOptions);
     try {
-      await Promise.race([logEnded, aborted]);
+      await Promise.race([logEnded, consumer.aborted]);
     } finally {
-      log.destroy();
+      log.stream.destroy();
     }
-    files.push({ name: BUNDLE_FILES.auditLog, sha256: logHash.digest('hex'), size: logSize });
-    addBuffer(BUNDLE_FILES.auditLogSummary, Buffer.from(tally.toCsv(), 'utf8'));
+    files.push(log.file());
+    addBuffer(BUNDLE_FILES.auditLogSummary, Buffer.from(log.tally.toCsv(), 'utf8'));
 
-    const manifest: Manifest = {
-      format: MANIFEST_FORMAT,
-      version: MANIFEST_VERSION,
-      accountId: content.accountId,
-      period: {
-        id: content.period.id,
-        start: content.period.start.toISOString(),
-        end: content.period.end.toISOString(),
-      },
-      generatedAt: content.generatedAt.toISOString(),
-      files: [...files].sort((a, b) => (a.name < b.name ? -1 : 1)),
-      eventCount: tally.total,
-      malformedEventCount: tally.malformed,
-      merkle: { algorithm: MERKLE_ALGORITHM, leafCount: merkle.leafCount, root: merkle.root() },
-      signature: { algorithm: SIGNATURE_ALGORITHM, keyId: content.signer.keyId },
-      previousManifestSha256: content.previousManifestSha256,
-    };
+    const manifest = manifestFor(content, files, log);
     const manifestBytes = serializeManifest(manifest);
     const signature = await content.signer.sign(manifestBytes);
     zip.addBuffer(manifestBytes, BUNDLE_FILES.manifest, entryOptions);
     zip.addBuffer(signature, BUNDLE_FILES.signature, entryOptions);
     zip.end();
-    await Promise.race([zipRead, aborted]);
-    finished = true;
-    return {
-      manifest,
-      manifestBytes,
-      manifestSha256: sha256(manifestBytes),
-      sha256: zipHash.digest('hex'),
-      size: zipSize,
-    };
+    const whole = await Promise.race([zipped, consumer.aborted]);
+    consumer.finish();
+    return { manifest, manifestBytes, manifestSha256: sha256(manifestBytes), ...whole };
   })();
   done.catch((error: unknown) =>
     out.destroy(error instanceof Error ? error : new Error(String(error))),

@@ -1,4 +1,11 @@
 import { invalidArgument } from '../domain/errors';
+import {
+  quarterBefore,
+  quarterContaining,
+  quarterFromId,
+  quarterSpanning,
+} from '../domain/quarter';
+import { DAY_MS, isUtcMidnight, utcDay } from '../domain/time';
 import { MAX_PERIOD_DAYS } from '../schema/bundle';
 
 /** A bundle's period: [start, end) in UTC, with a deterministic id used as archive id. */
@@ -9,36 +16,19 @@ export interface Period {
   end: Date;
 }
 
-const DAY_MS = 24 * 60 * 60 * 1000;
-
-function quarterOf(date: Date): { year: number; quarter: number } {
-  return { year: date.getUTCFullYear(), quarter: Math.floor(date.getUTCMonth() / 3) + 1 };
-}
-
-function quarterPeriod(year: number, quarter: number): Period {
-  return {
-    id: `${year}-Q${quarter}`,
-    start: new Date(Date.UTC(year, (quarter - 1) * 3, 1)),
-    end: new Date(Date.UTC(year, quarter * 3, 1)),
-  };
-}
-
 /** `2026-Q3` → [2026-07-01, 2026-10-01). */
 export function parseQuarter(id: string): Period {
-  const match = /^(\d{4})-Q([1-4])$/.exec(id);
-  if (!match) throw invalidArgument(`period must look like 2026-Q3, got "${id}"`);
-  return quarterPeriod(Number(match[1]), Number(match[2]));
+  const quarter = quarterFromId(id);
+  if (!quarter) throw invalidArgument(`period must look like 2026-Q3, got "${id}"`);
+  return quarter;
 }
 
 /** The last quarter that ended at or before `now` (the scheduled run archives this one). */
 export function previousQuarter(now: Date): Period {
-  const { year, quarter } = quarterOf(now);
-  return quarter === 1 ? quarterPeriod(year - 1, 4) : quarterPeriod(year, quarter - 1);
+  return quarterBefore(quarterContaining(now));
 }
 
-const isMidnightUtc = (d: Date) => d.getTime() % DAY_MS === 0;
-const compact = (d: Date) =>
-  isMidnightUtc(d) ? d.toISOString().slice(0, 10) : d.toISOString().replace(/[-:]/g, '');
+const compact = (d: Date) => (isUtcMidnight(d) ? utcDay(d) : d.toISOString().replace(/[-:]/g, ''));
 
 /**
  * Id of an arbitrary period: a calendar quarter keeps its quarter id (so an on-demand rerun of
@@ -46,10 +36,7 @@ const compact = (d: Date) =>
  * `2026-07-01_2026-08-15` or `20260701T120000.000Z_…` when not at midnight.
  */
 export function periodId(start: Date, end: Date): string {
-  const { year, quarter } = quarterOf(start);
-  const q = quarterPeriod(year, quarter);
-  if (q.start.getTime() === start.getTime() && q.end.getTime() === end.getTime()) return q.id;
-  return `${compact(start)}_${compact(end)}`;
+  return quarterSpanning(start, end)?.id ?? `${compact(start)}_${compact(end)}`;
 }
 
 /**

@@ -1,4 +1,6 @@
+import { quarterBefore, quarterContaining } from '../domain/quarter';
 import type { Role } from '../domain/roles';
+import { addHours, daysBetween, utcDay } from '../domain/time';
 import type { ControlTestResult, ControlTestStatus, EvidencePointer } from '../schema/compliance';
 import { CONTROLS } from './controlCatalog';
 
@@ -92,8 +94,6 @@ export const ACTIVITY_WINDOW_HOURS = 24;
 /** The scheduled bundle job gets this long after a quarter ends before its absence is a failure. */
 export const BUNDLE_GRACE_HOURS = 48;
 const MAX_OFFENDERS = 50;
-const DAY_MS = 86_400_000;
-const HOUR_MS = 3_600_000;
 
 type Evaluator = (evidence: ControlEvidence, now: Date, config: ControlTestConfig) => Outcome;
 
@@ -150,22 +150,10 @@ function countOffenders(offenders: string[], what: string): Verdict {
   };
 }
 
-const ageDays = (from: Date, now: Date) => Math.floor((now.getTime() - from.getTime()) / DAY_MS);
-
-export function quarterStart(date: Date): Date {
-  const month = Math.floor(date.getUTCMonth() / 3) * 3;
-  return new Date(Date.UTC(date.getUTCFullYear(), month, 1));
-}
-
-function addMonths(date: Date, months: number): Date {
-  return new Date(Date.UTC(date.getUTCFullYear(), date.getUTCMonth() + months, 1));
-}
-
 /** The last calendar quarter whose bundle is due by `now` (UTC), after the grace period. */
 export function dueQuarter(now: Date): { start: Date; end: Date } {
-  const graceShifted = new Date(now.getTime() - BUNDLE_GRACE_HOURS * HOUR_MS);
-  const end = quarterStart(graceShifted);
-  return { start: addMonths(end, -3), end };
+  const { start, end } = quarterBefore(quarterContaining(addHours(now, -BUNDLE_GRACE_HOURS)));
+  return { start, end };
 }
 
 export const CONTROL_TESTS: Readonly<Record<string, Evaluator>> = {
@@ -186,8 +174,8 @@ export const CONTROL_TESTS: Readonly<Record<string, Evaluator>> = {
           .filter(
             (k) =>
               k.status !== 'revoked' &&
-              ageDays(k.createdAt, now) > API_KEY_MAX_IDLE_DAYS &&
-              (k.lastUsedAt === null || ageDays(k.lastUsedAt, now) > API_KEY_MAX_IDLE_DAYS),
+              daysBetween(k.createdAt, now) > API_KEY_MAX_IDLE_DAYS &&
+              (k.lastUsedAt === null || daysBetween(k.lastUsedAt, now) > API_KEY_MAX_IDLE_DAYS),
           )
           .map((k) => k.id),
         `keys older than ${API_KEY_MAX_IDLE_DAYS} days unused for ${API_KEY_MAX_IDLE_DAYS} days`,
@@ -237,7 +225,7 @@ export const CONTROL_TESTS: Readonly<Record<string, Evaluator>> = {
 
   'audit-logging-active': (ev, now) =>
     withSlices([ev.members, ev.auditEventsLast24h], (members, events) => {
-      const since = now.getTime() - ACTIVITY_WINDOW_HOURS * HOUR_MS;
+      const since = addHours(now, -ACTIVITY_WINDOW_HOURS).getTime();
       const active = members.filter((m) => (m.lastActiveAt?.getTime() ?? -Infinity) >= since);
       if (active.length === 0) {
         return {
@@ -275,7 +263,7 @@ export const CONTROL_TESTS: Readonly<Record<string, Evaluator>> = {
 
   'vendor-review-schedule': (ev, now) =>
     withSlices([ev.vendors], (vendors) => {
-      const today = now.toISOString().slice(0, 10);
+      const today = utcDay(now);
       return countOffenders(
         vendors.filter((v) => v.nextReviewDate < today).map((v) => v.id),
         'vendors overdue for review',
@@ -285,7 +273,7 @@ export const CONTROL_TESTS: Readonly<Record<string, Evaluator>> = {
   'quarterly-evidence-bundle': (ev, now) =>
     withSlices([ev.archives], (archives) => {
       const quarter = dueQuarter(now);
-      const label = `${quarter.start.toISOString().slice(0, 10)}..${quarter.end.toISOString().slice(0, 10)}`;
+      const label = `${utcDay(quarter.start)}..${utcDay(quarter.end)}`;
       if (ev.accountCreatedAt >= quarter.end) {
         return {
           status: 'not_applicable',

@@ -3,6 +3,7 @@ import * as logger from 'firebase-functions/logger';
 import type { z } from 'zod';
 import type { Deps } from '../app/deps';
 import { recordAuditEvent } from '../audit/record';
+import { utcDay } from '../domain/time';
 import { parseDocument } from '../schema/common';
 import {
   controlDayDocSchema,
@@ -17,13 +18,7 @@ import { findControl } from './controlCatalog';
 import { evaluateControls, type ControlTestConfig } from './controlTests';
 import { enableEvaluationOnWrite } from './evaluationRequests';
 import { gatherControlEvidence } from './evidence';
-import {
-  SYSTEM_ACTOR,
-  closeAutoFinding,
-  isoDay,
-  newAutoFinding,
-  planAutoFinding,
-} from './findings';
+import { SYSTEM_ACTOR, closeAutoFinding, newAutoFinding, planAutoFinding } from './findings';
 
 /**
  * One evaluation of an account's controls: gather evidence, run the pure tests, then store the
@@ -70,7 +65,7 @@ async function storeResults(
   results: ControlTestResult[],
   now: Date,
 ): Promise<FindingMove[]> {
-  const day = isoDay(now);
+  const day = utcDay(now);
   return deps.db.runTransaction(async (tx) => {
     // Firestore transactions read everything before writing anything.
     const reads = await Promise.all(

@@ -1,6 +1,7 @@
 import { Timestamp } from 'firebase-admin/firestore';
 import * as logger from 'firebase-functions/logger';
 import type { Deps } from '../app/deps';
+import { addHours } from '../domain/time';
 import { buildReport } from '../report/buildReport';
 import { archiveIndexSchema } from '../schema/bundle';
 import { parseDocument } from '../schema/common';
@@ -168,7 +169,7 @@ async function countRecentAuditEvents(
 ): Promise<Slice<number>> {
   const path = subcollectionPath(accountId, 'auditLogs');
   const evidence: EvidencePointer = { source: 'auditLogs', pointer: path };
-  const since = Timestamp.fromDate(new Date(now.getTime() - ACTIVITY_WINDOW_HOURS * 3_600_000));
+  const since = Timestamp.fromDate(addHours(now, -ACTIVITY_WINDOW_HOURS));
   const recent = deps.db
     .collection(path)
     .where('timestamp', '>=', since)

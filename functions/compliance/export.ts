@@ -1,9 +1,9 @@
 import type { Deps } from '../app/deps';
+import { utcDay } from '../domain/time';
 import { controlDayDocSchema, findingDocSchema, incidentDocSchema } from '../schema/compliance';
 import { subcollectionPath } from '../schema/paths';
 import { CONTROLS } from './controlCatalog';
 import { controlStateRef } from './evaluation';
-import { isoDay } from './findings';
 import { findingView, incidentView, listParsed } from './records';
 
 /**
@@ -19,7 +19,7 @@ export async function exportComplianceForPeriod(
   periodStart: Date,
   periodEnd: Date,
 ) {
-  const [firstDay, endDay] = [isoDay(periodStart), isoDay(periodEnd)];
+  const [firstDay, endDay] = [utcDay(periodStart), utcDay(periodEnd)];
   const overlaps = (openedAt: Date, resolved: boolean, lastChangeAt: Date) =>
     openedAt < periodEnd && (!resolved || lastChangeAt >= periodStart);
   const [days, findings, incidents] = await Promise.all([

@@ -1,4 +1,5 @@
 import { conflict } from '../domain/errors';
+import { addDays, utcDay } from '../domain/time';
 import type {
   Control,
   ControlTestResult,
@@ -61,9 +62,6 @@ const REMEDIATION_DAYS: Readonly<Record<FindingDoc['severity'], number>> = {
   low: 90,
 };
 
-const DAY_MS = 86_400_000;
-export const isoDay = (date: Date) => date.toISOString().slice(0, 10);
-
 export const SYSTEM_ACTOR = 'system:compliance';
 
 export function newAutoFinding(control: Control, result: ControlTestResult, now: Date): FindingDoc {
@@ -73,7 +71,7 @@ export function newAutoFinding(control: Control, result: ControlTestResult, now:
     severity: control.findingSeverity,
     description: `${control.test.description} ${result.detail}`,
     remediationPlan: `Bring the control back within its threshold (${result.threshold}); this finding closes itself when the automated test passes.`,
-    dueDate: isoDay(new Date(now.getTime() + REMEDIATION_DAYS[control.findingSeverity] * DAY_MS)),
+    dueDate: utcDay(addDays(now, REMEDIATION_DAYS[control.findingSeverity])),
     status: 'open',
     source: 'automatic',
     createdAt: now,

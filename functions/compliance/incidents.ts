@@ -1,3 +1,4 @@
+import { MINUTE_MS } from '../domain/time';
 import type { Severity } from '../schema/catalogs';
 import type { IncidentDoc } from '../schema/compliance';
 
@@ -25,8 +26,6 @@ export interface ResponseSlaAssessment {
   state: SlaState;
   breached: boolean;
 }
-
-const MINUTE_MS = 60_000;
 
 export function assessResponseSla(
   incident: Pick<IncidentDoc, 'severity' | 'detectedAt' | 'timeline'>,

@@ -1,3 +1,5 @@
+import { quarterContaining } from '../domain/quarter';
+import { utcDay } from '../domain/time';
 import {
   CRITERION_GROUPS,
   criterionGroupOf,
@@ -8,7 +10,6 @@ import {
   type FindingStatus,
 } from '../schema/compliance';
 import { CONTROLS } from './controlCatalog';
-import { quarterStart } from './controlTests';
 
 /**
  * The compliance status endpoint's numbers, computed from exactly the results the controls
@@ -74,8 +75,6 @@ export function complianceStatus(input: {
     }),
   ) as Record<CriterionGroup, GroupStatus>;
   const statuses = input.results.map((r) => r.status);
-  const next = quarterStart(input.now);
-  next.setUTCMonth(next.getUTCMonth() + 3);
   return {
     overall: verdict(statuses),
     evaluatedAt: input.now.toISOString(),
@@ -85,6 +84,6 @@ export function complianceStatus(input: {
     groups,
     lastBundleDate: input.lastBundleAt?.toISOString() ?? null,
     /** The scheduled job archives the quarter that ended on this day (UTC). */
-    nextBundleDate: next.toISOString().slice(0, 10),
+    nextBundleDate: utcDay(quarterContaining(input.now).end),
   };
 }

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { CONTROL_IDS } from '../compliance/controlCatalog';
+import { utcDay } from '../domain/time';
 import { accountOnlyQuerySchema } from '../schema/api';
 import { auditLogQuerySchema } from '../schema/audit';
 import {
@@ -280,11 +281,11 @@ Object.assign(OPERATIONS, {
   'GET /compliance/findings': complianceRead('Findings', queryParameters(listFindingsQuerySchema)),
   'POST /compliance/findings': complianceWrite(
     'Open a finding',
-    createFindingBodySchema(CONTROL_IDS, DOC_DATE.toISOString().slice(0, 10)),
+    createFindingBodySchema(CONTROL_IDS, utcDay(DOC_DATE)),
   ),
   'PATCH /compliance/findings/:findingId': complianceWrite(
     'Update a finding',
-    updateFindingBodySchema(DOC_DATE.toISOString().slice(0, 10)),
+    updateFindingBodySchema(utcDay(DOC_DATE)),
     [pathParam('findingId')],
   ),
   'GET /compliance/incidents': complianceRead(

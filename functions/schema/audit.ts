@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { accountIdParam, isoDateTime, TIMESTAMP_MAX_SECONDS, TIMESTAMP_MIN_SECONDS } from './api';
-import { documentId, timestamp } from './common';
+import { documentId, timestamp, utcDayString } from './common';
 import { AUDIT_RESULTS, auditLogSchema } from './documents';
 
 /** Shapes of the audit pipeline: recording input, rollups, access history, summary, query API. */
@@ -16,7 +16,7 @@ export type AuditEventInput = z.input<typeof auditEventInputSchema>;
 const counter = z.number().int().nonnegative();
 export const rollupShardSchema = z.object({
   /** UTC day of the events' own timestamps, `YYYY-MM-DD`. */
-  day: z.string().regex(/^\d{4}-\d{2}-\d{2}$/),
+  day: utcDayString,
   shard: z.number().int().nonnegative(),
   /** Every event delivered for this day and shard, malformed ones included. */
   total: counter.default(0),
@@ -38,7 +38,7 @@ export const topActorSchema = z.object({
   /** Events by this actor in the window. */
   count: z.number().int().nonnegative(),
   /** UTC day (`YYYY-MM-DD`) of the actor's latest event in the window, from the rollups. */
-  lastActiveDay: z.string().regex(/^\d{4}-\d{2}-\d{2}$/),
+  lastActiveDay: utcDayString,
   /**
    * ISO-8601 time of the actor's latest event, read from the raw log through the
    * (actorId, timestamp desc) index; absent when that lookup missed its budget (see summary.ts).

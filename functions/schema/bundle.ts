@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { documentId, timestamp } from './common';
 import { accountIdParam, isoDateTime } from './api';
+import { QUARTER_ID_PATTERN } from '../domain/quarter';
 
 /**
  * Shapes of the signed quarterly evidence bundles (CONTRACT §5): the manifest inside each zip,
@@ -127,7 +128,9 @@ export const archiveIndexSchema = z.object({
 export type ArchiveIndex = z.output<typeof archiveIndexSchema>;
 
 /** A calendar quarter, e.g. `2026-Q3`. */
-export const quarterIdSchema = z.string().regex(/^\d{4}-Q[1-4]$/, 'period must look like 2026-Q3');
+export const quarterIdSchema = z
+  .string()
+  .regex(QUARTER_ID_PATTERN, 'period must look like 2026-Q3');
 
 /** Payload of one queued archive task (the scheduled fan-out). */
 export const archiveTaskSchema = z

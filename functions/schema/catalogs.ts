@@ -1,8 +1,7 @@
 import { z } from 'zod';
+import { utcDayString } from './common';
 
 /** Static catalogs that describe this deployment (edited in functions/catalogs/). */
-
-const isoDate = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'YYYY-MM-DD');
 
 export const encryptionControlSchema = z.object({
   id: z.string().regex(/^[a-z0-9-]+$/),
@@ -27,15 +26,15 @@ export const vendorSchema = z.object({
   soc2TypeII: z.object({
     status: z.enum(['current', 'expired', 'not_available', 'in_progress']),
     /** Date of the latest report reviewed, when one exists. */
-    reportDate: isoDate.nullable(),
+    reportDate: utcDayString.nullable(),
   }),
   otherCertifications: z.array(z.string()),
   dataAccess: z.array(z.string()).min(1),
   mitigations: z.array(z.string().min(20)).min(1),
   /** Months between reviews; critical and high vendors are reviewed more often. */
   reviewIntervalMonths: z.number().int().min(1).max(24),
-  lastReviewDate: isoDate,
-  nextReviewDate: isoDate,
+  lastReviewDate: utcDayString,
+  nextReviewDate: utcDayString,
 });
 export type Vendor = z.output<typeof vendorSchema>;
 

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { ValidationError } from '../domain/errors';
+import { UTC_DAY_PATTERN } from '../domain/time';
 
 /**
  * A Firestore Timestamp as stored (admin or client SDK instance, anything with `toDate()`), or a
@@ -24,6 +25,9 @@ export const timestamp = z
     }
     return date;
   });
+
+/** A UTC calendar day, `YYYY-MM-DD` (as written by `utcDay`). */
+export const utcDayString = z.string().regex(UTC_DAY_PATTERN, 'must be a date YYYY-MM-DD');
 
 /** Firestore document ids: no slashes, not `.`/`..`, bounded (also blocks path tricks in queries). */
 export const documentId = z

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { accountIdParam, dateTimeInput } from './api';
-import { documentId, timestamp } from './common';
+import { documentId, timestamp, utcDayString } from './common';
 import { INCIDENT_PHASES, SEVERITIES } from './catalogs';
 import { SECTION_SLUGS, type SectionKey } from './report';
 
@@ -122,7 +122,7 @@ export type ControlEvaluationState = z.output<typeof controlEvaluationStateSchem
 /** `controlResults/{controlId}/days/{YYYY-MM-DD}`: one per control and UTC day, for period exports. */
 export const controlDayDocSchema = z.object({
   controlId: z.string(),
-  day: z.string().regex(/^\d{4}-\d{2}-\d{2}$/),
+  day: utcDayString,
   first: controlTestResultSchema,
   last: controlTestResultSchema,
   /** Every status seen that day, so a brief failure between two passes is not lost. */
@@ -141,8 +141,6 @@ export const UNRESOLVED_FINDING_STATUSES: readonly FindingStatus[] = ['open', 'i
 
 export const TEXT_LIMITS = { title: 200, text: 5000, name: 200, listItems: 50 } as const;
 
-const isoDay = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'must be a date YYYY-MM-DD');
-
 export const historyEntrySchema = z.object({
   at: z.iso.datetime(),
   by: z.string(),
@@ -156,7 +154,7 @@ export const findingDocSchema = z.object({
   severity: z.enum(FINDING_SEVERITIES),
   description: z.string(),
   remediationPlan: z.string(),
-  dueDate: isoDay,
+  dueDate: utcDayString,
   status: z.enum(FINDING_STATUSES),
   /** `automatic` findings are opened and closed by control evaluation. */
   source: z.enum(['manual', 'automatic']),
@@ -197,7 +195,7 @@ function findingFields(today: string) {
     }),
     description: text(TEXT_LIMITS.text, 'description'),
     remediationPlan: text(TEXT_LIMITS.text, 'remediationPlan'),
-    dueDate: isoDay.refine(
+    dueDate: utcDayString.refine(
       (d) => d >= today,
       `dueDate must not be in the past (today is ${today})`,
     ),

@@ -8,6 +8,7 @@ import {
   vendorSchema,
 } from './catalogs';
 import { evidenceQuerySchema } from './api';
+import { utcDayString } from './common';
 import { accessChangeSchema, auditLogSummarySchema } from './audit';
 import { API_KEY_STATUSES, RESIDENCY_MODES } from './documents';
 import { REPORT_VERSION, sectionErrorSchema, type SectionKey, type SectionSlug } from './report';
@@ -19,7 +20,6 @@ import { REPORT_VERSION, sectionErrorSchema, type SectionKey, type SectionSlug }
  */
 
 const isoDateTime = z.iso.datetime({ offset: true });
-const isoDate = z.string().regex(/^\d{4}-\d{2}-\d{2}$/);
 
 /** A stored document that failed its schema: listed, counted, and the section marked degraded. */
 export const malformedDocumentSchema = z.object({
@@ -124,7 +124,7 @@ export const securityMetricsSchema = z.object({
   failedAuthAttempts: z.object({
     total: z.number().int(),
     /** One entry per UTC day of the window, oldest first, zero days included. */
-    byDay: z.array(z.object({ date: isoDate, count: z.number().int() })),
+    byDay: z.array(z.object({ date: utcDayString, count: z.number().int() })),
   }),
   blockedIps: z.object({
     active: z.number().int(),

@@ -1,3 +1,4 @@
+import { DAY_MS } from '../../functions/domain/time';
 /**
  * Realistic audit activity for seeded accounts: who acts (a few heavy users, most light), what they
  * do (mostly executions and sign-ins, rarely administration), when (business hours, fewer on
@@ -101,8 +102,6 @@ const USER_AGENTS = [
   'Mozilla/5.0 (Windows NT 10.0; Win64; x64) Edg/131.0',
   'Mozilla/5.0 (X11; Linux x86_64) Firefox/133.0',
 ];
-
-const DAY_MS = 86_400_000;
 
 /** A draw biased to weekdays and 13:00–23:00 UTC (US business hours); never after `end`. */
 function eventTime(rng: Rng, start: number, end: number): Date {

@@ -1,3 +1,4 @@
+import { DAY_MS, HOUR_MS } from '../../functions/domain/time';
 /**
  * Document builders for the demo seeder, tests and benchmarks. Each `*Doc` function returns one
  * document of CONTRACT §2 (path + data) with sensible defaults; `writeDocs` writes any number of
@@ -311,7 +312,7 @@ export async function seedLargeAccount(
       role: largeAccountRole(i, rng),
       // Zipf-like: a few members generate most of the activity, as in real tenants.
       activity: 1 / (1 + rng.int(0, options.members - 1)) ** 0.7,
-      activeUntil: new Date(now.getTime() - rng.int(0, 72) * 3_600_000),
+      activeUntil: new Date(now.getTime() - rng.int(0, 72) * HOUR_MS),
     };
   });
   const resources = Array.from({ length: LARGE_RESOURCES }, (_, i) => ({
@@ -337,7 +338,7 @@ export async function seedLargeAccount(
     yield accountDoc(accountId, {
       name: `Large ${accountId}`,
       plan: 'enterprise',
-      createdAt: new Date(now.getTime() - 400 * 86_400_000),
+      createdAt: new Date(now.getTime() - 400 * DAY_MS),
     });
     for (const id of departmentIds)
       yield departmentDoc(accountId, id, { name: `Department ${id}` });
@@ -362,8 +363,8 @@ export async function seedLargeAccount(
       yield apiKeyDoc(accountId, `key-${provider}`, {
         provider,
         status: 'valid',
-        createdAt: new Date(now.getTime() - (200 + i * 30) * 86_400_000),
-        lastUsedAt: new Date(now.getTime() - i * 3_600_000),
+        createdAt: new Date(now.getTime() - (200 + i * 30) * DAY_MS),
+        lastUsedAt: new Date(now.getTime() - i * HOUR_MS),
       });
     }
     const activity = auditEvents({

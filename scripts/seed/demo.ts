@@ -1,3 +1,4 @@
+import { DAY_MS, HOUR_MS } from '../../functions/domain/time';
 /**
  * Seeds the demo tenants (scripts/seed/demoAccounts.ts) into the local emulators: Firestore
  * documents of CONTRACT §2 and the matching Firebase Auth users. Deterministic for a given clock
@@ -39,9 +40,6 @@ export interface SeedDemoOptions {
 }
 
 export const DEFAULT_DEMO_SEED = 20261123;
-
-const DAY_MS = 86_400_000;
-const HOUR_MS = 3_600_000;
 
 export interface PlannedAccount {
   accountId: string;

@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import { Storage } from '@google-cloud/storage';
 import { onSchedule } from 'firebase-functions/v2/scheduler';
-import { defaultDeps, type Deps } from '../../functions/app/deps';
+import type { Deps } from '../../functions/app/deps';
 import { archiveDepsFrom, archivePeriod, type ArchiveDeps } from '../../functions/bundle/archive';
 import { parseQuarter } from '../../functions/bundle/period';
 import { runArchiveTask } from '../../functions/bundle/schedule';
@@ -23,6 +23,7 @@ import type {
 import { subcollectionPath } from '../../functions/schema/paths';
 import { auditLogDoc, writeDocs } from '../../scripts/seed/builders';
 import { opensslVerify, readZip, tempDir } from '../support/bundleZip';
+import { testDeps } from '../support/deps';
 import { openApiErrors } from '../support/openApiValidator';
 import {
   addMember,
@@ -38,14 +39,14 @@ const Q4 = parseQuarter('2026-Q4');
 /** After Q4 ended: both quarters may be archived. */
 const NOW = new Date('2027-01-01T02:00:00Z');
 
-const testDeps = (now = NOW): Deps => ({ ...defaultDeps(), now: () => now });
+const depsAt = (now = NOW): Deps => testDeps({ now: () => now });
 const archiveDeps = (overrides: Partial<ArchiveDeps> = {}): ArchiveDeps => ({
-  ...archiveDepsFrom(testDeps()),
+  ...archiveDepsFrom(depsAt()),
   ...overrides,
 });
 
 const bucketName = () => process.env.EVIDENCE_BUCKET!;
-const publicKeyPem = () => defaultDeps().signer().publicKeyPem();
+const publicKeyPem = () => testDeps().signer().publicKeyPem();
 
 async function objectsOf(accountId: string): Promise<string[]> {
   const store = new Storage({ projectId: process.env.GCLOUD_PROJECT });
@@ -57,10 +58,7 @@ async function objectsOf(accountId: string): Promise<string[]> {
 
 async function download(objectPath: string, dir = tempDir()): Promise<string> {
   const path = join(dir, objectPath.replace(/\//g, '_'));
-  await pipeline(
-    defaultDeps().evidenceStore().createReadStream(objectPath),
-    createWriteStream(path),
-  );
+  await pipeline(testDeps().evidenceStore().createReadStream(objectPath), createWriteStream(path));
   return path;
 }
 
@@ -313,7 +311,7 @@ describe('quarterly evidence bundles in the emulator stack', () => {
     const other = await accountWithEvents('arch-fail');
     const failing: ArchiveDeps['events'] = async function* (a, s, e) {
       let n = 0;
-      for await (const item of archiveDepsFrom(testDeps()).events(a, s, e)) {
+      for await (const item of archiveDepsFrom(depsAt()).events(a, s, e)) {
         if (++n === 2) throw new Error('Firestore went away');
         yield item;
       }
@@ -341,13 +339,13 @@ describe('the quarterly schedule', () => {
     const deps = archiveDeps({
       report: async (id, asOf) => {
         if (id === failingAccount) throw new Error('report backend down');
-        return archiveDepsFrom(testDeps()).report(id, asOf);
+        return archiveDepsFrom(depsAt()).report(id, asOf);
       },
     });
     const scheduled = onSchedule(
       { schedule: '0 2 1 1,4,7,10 *', timeZone: 'UTC' },
       makeQuarterlyArchiveHandler(
-        () => testDeps(new Date('2026-10-01T02:00:00Z')),
+        () => depsAt(new Date('2026-10-01T02:00:00Z')),
         () => async (task) => {
           enqueued.push(task);
           if (!mine.has(task.accountId)) return;

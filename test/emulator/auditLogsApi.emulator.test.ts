@@ -1,3 +1,4 @@
+import { HOUR_MS } from '../../functions/domain/time';
 /** `GET /api/audit-logs` through the Hosting emulator, with real ID tokens. */
 import { Timestamp } from 'firebase-admin/firestore';
 import { subcollectionPath } from '../../functions/schema/paths';
@@ -35,7 +36,7 @@ beforeAll(async () => {
   const batch = db.batch();
   for (let i = 0; i < 72; i++) {
     // Pairs of events share a timestamp, so pages must break ties by id.
-    const at = new Date(BASE + Math.floor(i / 2) * 3_600_000);
+    const at = new Date(BASE + Math.floor(i / 2) * HOUR_MS);
     const event = {
       actorId: actors[i % 3],
       action: actions[i % 4],
@@ -129,7 +130,7 @@ describe('GET /api/audit-logs', () => {
       .create(auditLogData({ timestamp: Timestamp.now() }));
     await db.doc(`${subcollectionPath(accountId, 'auditLogs')}/zz-old`).create(
       auditLogData({
-        timestamp: Timestamp.fromDate(new Date(BASE + 40 * 3_600_000)),
+        timestamp: Timestamp.fromDate(new Date(BASE + 40 * HOUR_MS)),
         actorId: 'dave',
       }),
     );

@@ -1,3 +1,4 @@
+import { DAY_MS } from '../../functions/domain/time';
 /**
  * The rollup trigger through firebase-functions-test: the deployed function object is wrapped and
  * called with CloudEvents we build, so duplicate and concurrent deliveries are under the test's
@@ -49,7 +50,7 @@ describe('audit rollup trigger (firebase-functions-test)', () => {
     ).flatMap((snapshot) => snapshot.docs);
     expect(markers.map((marker) => marker.id)).toEqual(['auditRollup:ce-e1']);
     const expireAt = (markers[0].get('expireAt') as Timestamp).toDate();
-    expect(expireAt.getTime() - Date.now()).toBeGreaterThan(29 * 86_400_000);
+    expect(expireAt.getTime() - Date.now()).toBeGreaterThan(29 * DAY_MS);
   });
 
   it('counts two events with different ids twice', async () => {

@@ -1,5 +1,6 @@
 import { dueQuarter } from '../../functions/compliance/controlTests';
 import { exportComplianceForPeriod } from '../../functions/compliance/export';
+import { addDays, addHours, MINUTE_MS, startOfUtcDay, utcDay } from '../../functions/domain/time';
 import { subcollectionPath } from '../../functions/schema/paths';
 import {
   apiKeyDoc,
@@ -28,8 +29,7 @@ import {
 
 jest.setTimeout(60_000);
 
-const DAY = 86_400_000;
-const ago = (days: number) => new Date(Date.now() - days * DAY);
+const ago = (days: number) => addDays(new Date(), -days);
 
 interface ControlBody {
   id: string;
@@ -102,7 +102,7 @@ function lastQuarterArchive(accountId: string): SeedDoc {
       status: 'complete',
       periodStart: quarter.start,
       periodEnd: quarter.end,
-      createdAt: new Date(quarter.end.getTime() + 3_600_000),
+      createdAt: addHours(quarter.end, 1),
     },
   };
 }
@@ -325,7 +325,7 @@ describe('compliance controls over HTTP', () => {
 });
 
 describe('findings and incidents over HTTP', () => {
-  const future = new Date(Date.now() + 30 * DAY).toISOString().slice(0, 10);
+  const future = utcDay(addDays(new Date(), 30));
   const finding = (accountId: string) => ({
     accountId,
     controlId: 'owner-limit',
@@ -438,8 +438,9 @@ describe('findings and incidents over HTTP', () => {
   it('incident response SLA breaches are computed from the timestamps', async () => {
     const { accountId, members } = await accountWithEveryRole('cmp-inc');
     const token = members.admin.token;
-    const detected = new Date(Date.now() - 60 * 60_000);
-    const at = (minutes: number) => new Date(detected.getTime() + minutes * 60_000).toISOString();
+    const detected = addHours(new Date(), -1);
+    const at = (minutes: number) =>
+      new Date(detected.getTime() + minutes * MINUTE_MS).toISOString();
     const incident = (severity: string, respondedAfter: number) => ({
       accountId,
       title: `${severity} outage`,
@@ -550,24 +551,14 @@ describe('bundle export', () => {
       },
     });
     expect(created.status).toBe(201);
-    const today = new Date(new Date().toISOString().slice(0, 10));
-    const exported = await exportComplianceForPeriod(
-      { db },
-      accountId,
-      today,
-      new Date(today.getTime() + DAY),
-    );
+    const today = startOfUtcDay(new Date());
+    const exported = await exportComplianceForPeriod({ db }, accountId, today, addDays(today, 1));
     expect(exported.controlResults).toHaveLength(11);
     expect(exported.controlResults.every((r) => r.evaluations >= 1)).toBe(true);
     // Owners and admins of accountWithEveryRole have no MFA: its automatic finding is in the period.
     expect(exported.findings.map((f) => f.id)).toContain('auto-mfa-privileged-members-1');
     expect(exported.incidents.map((i) => i.title)).toEqual(['Leaked key']);
-    const before = await exportComplianceForPeriod(
-      { db },
-      accountId,
-      new Date(today.getTime() - 2 * DAY),
-      today,
-    );
+    const before = await exportComplianceForPeriod({ db }, accountId, addDays(today, -2), today);
     expect(before).toMatchObject({ controlResults: [], findings: [], incidents: [] });
   });
 });

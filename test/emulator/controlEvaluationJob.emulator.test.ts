@@ -1,13 +1,13 @@
 import type { Firestore } from 'firebase-admin/firestore';
 import { onSchedule } from 'firebase-functions/v2/scheduler';
-import { defaultDeps, type Deps } from '../../functions/app/deps';
 import { enterpriseAccounts } from '../../functions/bundle/schedule';
 import { CONTROL_IDS } from '../../functions/compliance/controlCatalog';
 import { DEFAULT_CONTROL_TEST_CONFIG } from '../../functions/compliance/controlTests';
 import { evaluateAccountsDaily } from '../../functions/compliance/daily';
-import { isoDay } from '../../functions/compliance/findings';
+import { utcDay } from '../../functions/domain/time';
 import { makeDailyControlEvaluationHandler } from '../../functions/handlers/controlEvaluationJob';
 import { subcollectionPath } from '../../functions/schema/paths';
+import { testDeps } from '../support/deps';
 import {
   accountWithEveryRole,
   addMember,
@@ -23,7 +23,7 @@ jest.setTimeout(60_000);
  * (as an outage or a permissions fault scoped to its documents would); everything else is real.
  */
 function firestoreFailingFor(accountId: string): Firestore {
-  const real = defaultDeps().db;
+  const real = testDeps().db;
   const refused = `${subcollectionPath(accountId, 'controlResults')}/`;
   return new Proxy(real, {
     get(target, property) {
@@ -54,7 +54,7 @@ describe('the daily control evaluation', () => {
     await addMember(failing, { role: 'owner' });
     const pro = await createAccount(uniqueAccountId('daily-pro'), { plan: 'pro' });
     await addMember(pro, { role: 'owner' });
-    const deps: Deps = { ...defaultDeps(), db: firestoreFailingFor(failing) };
+    const deps = testDeps({ db: firestoreFailingFor(failing) });
 
     // The real enterprise-account query, narrowed to this test's accounts: the stack is shared,
     // and other tests' accounts must not gain findings and audit events from this run.
@@ -72,7 +72,7 @@ describe('the daily control evaluation', () => {
 
     expect((await controlResultIds(healthy)).sort()).toEqual([...CONTROL_IDS].sort());
     const today = await db
-      .doc(`${subcollectionPath(healthy, 'controlResults')}/owner-limit/days/${isoDay(new Date())}`)
+      .doc(`${subcollectionPath(healthy, 'controlResults')}/owner-limit/days/${utcDay(new Date())}`)
       .get();
     expect(today.data()).toMatchObject({ controlId: 'owner-limit', evaluations: 1 });
     const finding = await db
@@ -91,7 +91,7 @@ describe('the daily control evaluation', () => {
     const healthy = await createAccount(uniqueAccountId('daily-ok2'));
     await addMember(healthy, { role: 'owner' });
     const outcome = await evaluateAccountsDaily(
-      defaultDeps(),
+      testDeps(),
       only(new Set([broken, healthy]), enterpriseAccounts(db)),
       DEFAULT_CONTROL_TEST_CONFIG,
     );

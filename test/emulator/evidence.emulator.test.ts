@@ -3,6 +3,7 @@ import { upstashCache } from '../../functions/adapters/cache';
 import type { Deps } from '../../functions/app/deps';
 import { permissionsOf, type Role } from '../../functions/domain/roles';
 import { summarizeAuditLog } from '../../functions/audit/summary';
+import { addDays } from '../../functions/domain/time';
 import { buildReport } from '../../functions/report/buildReport';
 import { cachedReport } from '../../functions/report/cache';
 import { SECTIONS } from '../../functions/report/registry';
@@ -18,6 +19,7 @@ import {
   securityEventDoc,
   writeDocs,
 } from '../../scripts/seed/builders';
+import { testDeps } from '../support/deps';
 import { openApiErrors } from '../support/openApiValidator';
 import {
   accountWithEveryRole,
@@ -34,8 +36,7 @@ import {
 // Trigger effects (rollups, cache invalidation) are polled for up to 30 s.
 jest.setTimeout(60_000);
 
-const DAY = 86_400_000;
-const daysAgo = (days: number) => new Date(Date.now() - days * DAY);
+const daysAgo = (days: number) => addDays(new Date(), -days);
 
 const evidence = (token: string | undefined, query: Record<string, string | string[]>) =>
   callApi('/soc2-evidence', { token, query });
@@ -45,7 +46,7 @@ const realDeps = (
     url: process.env.UPSTASH_REDIS_REST_URL!,
     token: process.env.UPSTASH_REDIS_REST_TOKEN!,
   }),
-): Deps => ({ db, auth: adminAuth, now: () => new Date(), cache }) as Deps;
+): Deps => testDeps({ cache });
 
 describe('who may read evidence', () => {
   let world: Awaited<ReturnType<typeof accountWithEveryRole>>;

@@ -3,6 +3,7 @@ import { getAuth, type UserRecord } from 'firebase-admin/auth';
 import { getFirestore, type Firestore } from 'firebase-admin/firestore';
 import type { z } from 'zod';
 import { ROLES } from '../../functions/domain/roles';
+import { DAY_MS } from '../../functions/domain/time';
 import { parseDocument } from '../../functions/schema/common';
 import {
   accountSchema,
@@ -26,7 +27,6 @@ import { seedDemo } from '../../scripts/seed/demo';
  */
 const SEED_PROJECT = 'demo-soc2-seed-test';
 const NOW = new Date('2026-11-23T12:00:00Z');
-const DAY_MS = 86_400_000;
 
 const SCHEMAS: Record<string, z.ZodType> = {
   [COLLECTIONS.members]: memberSchema,

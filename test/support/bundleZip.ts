@@ -9,6 +9,7 @@ import type { StreamedAuditEvent } from '../../functions/audit/events';
 import { buildBundle, type BuiltBundle, type BundleContent } from '../../functions/bundle/builder';
 import type { Period } from '../../functions/bundle/period';
 import type { ComplianceExport } from '../../functions/compliance/export';
+import { utcDay } from '../../functions/domain/time';
 import type { AuditLog } from '../../functions/schema/documents';
 
 export const tempDir = (): string => mkdtempSync(join(tmpdir(), 'bundle-test-'));
@@ -79,7 +80,7 @@ export function sampleCompliance(period: Period): ComplianceExport {
     controlResults: [
       {
         controlId: 'owner-limit',
-        day: period.start.toISOString().slice(0, 10),
+        day: utcDay(period.start),
         first: result,
         last: result,
         statusesSeen: ['pass'],

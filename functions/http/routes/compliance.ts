@@ -3,7 +3,6 @@ import type { Deps } from '../../app/deps';
 import { CONTROL_IDS, CONTROLS, findControl } from '../../compliance/controlCatalog';
 import { DEFAULT_CONTROL_TEST_CONFIG } from '../../compliance/controlTests';
 import { evaluateAccountControls } from '../../compliance/evaluation';
-import { isoDay } from '../../compliance/findings';
 import {
   createFinding,
   createIncident,
@@ -16,6 +15,7 @@ import { gatherControlEvidence, readArchives } from '../../compliance/evidence';
 import { complianceStatus } from '../../compliance/status';
 import { storedControlResults } from '../../compliance/storedResults';
 import { notFound, permissionDenied } from '../../domain/errors';
+import { utcDay } from '../../domain/time';
 import { accountIdParam, accountOnlyQuerySchema } from '../../schema/api';
 import { documentId } from '../../schema/common';
 import {
@@ -194,7 +194,7 @@ export const complianceRoutes: Route[] = [
     path: '/compliance/findings',
     async handle({ req, deps }) {
       const caller = await writer(deps, req);
-      const body = parseInput(createFindingBodySchema(CONTROL_IDS, isoDay(deps.now())), req.body);
+      const body = parseInput(createFindingBodySchema(CONTROL_IDS, utcDay(deps.now())), req.body);
       return { status: 201, body: await createFinding(deps, caller, body) };
     },
   },
@@ -204,7 +204,7 @@ export const complianceRoutes: Route[] = [
     async handle({ req, params: path, deps }) {
       const caller = await writer(deps, req);
       const findingId = idParam('findingId', path.findingId);
-      const update = parseInput(updateFindingBodySchema(isoDay(deps.now())), req.body);
+      const update = parseInput(updateFindingBodySchema(utcDay(deps.now())), req.body);
       return { body: await updateFinding(deps, caller, findingId, update) };
     },
   },

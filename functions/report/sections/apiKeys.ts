@@ -1,6 +1,7 @@
+import { daysBetween } from '../../domain/time';
 import { API_KEY_STATUSES, type ApiKey } from '../../schema/documents';
 import type { ApiKeySummary } from '../../schema/evidence';
-import { isoOrNull, wholeDaysBetween, type ParsedCollection } from '../types';
+import { isoOrNull, type ParsedCollection } from '../types';
 
 /** Days without use after which a valid key counts as stale. */
 export const STALE_KEY_DAYS = 90;
@@ -17,14 +18,14 @@ export function summarizeApiKeys(apiKeys: ParsedCollection<ApiKey>, now: Date): 
   const keys = apiKeys.docs
     .map(({ id, value }) => {
       const lastUse = value.lastUsedAt ?? value.createdAt;
-      const stale = value.status === 'valid' && wholeDaysBetween(lastUse, now) > STALE_KEY_DAYS;
+      const stale = value.status === 'valid' && daysBetween(lastUse, now) > STALE_KEY_DAYS;
       return {
         id,
         provider: value.provider,
         status: value.status,
         createdAt: value.createdAt.toISOString(),
         lastUsedAt: isoOrNull(value.lastUsedAt),
-        ageDays: wholeDaysBetween(value.createdAt, now),
+        ageDays: daysBetween(value.createdAt, now),
         stale,
         staleReason: !stale
           ? null

@@ -1,7 +1,7 @@
+import { utcDay, utcDaysFrom } from '../../domain/time';
 import type { ApiKey, BlockedIp, SecurityEvent } from '../../schema/documents';
 import type { SecurityMetrics } from '../../schema/evidence';
 import {
-  DAY_MS,
   emptyCollection,
   isoOrNull,
   REPORT_WINDOW_DAYS,
@@ -18,19 +18,6 @@ export interface SecurityMetricsInput {
   now: Date;
 }
 
-const utcDate = (date: Date) => date.toISOString().slice(0, 10);
-
-/** Every UTC date the window touches, oldest first, so quiet days show as zero. */
-function windowDates(start: Date, end: Date): string[] {
-  const dates: string[] = [];
-  const last = utcDate(end);
-  for (let t = Date.parse(utcDate(start)); ; t += DAY_MS) {
-    const date = utcDate(new Date(t));
-    dates.push(date);
-    if (date >= last) return dates;
-  }
-}
-
 /** Failed sign-ins, blocked IPs, API key health and usage-spike alerts over the last 30 days. */
 export function computeSecurityMetrics(input: SecurityMetricsInput): SecurityMetrics {
   const { now } = input;
@@ -38,12 +25,13 @@ export function computeSecurityMetrics(input: SecurityMetricsInput): SecurityMet
   const inWindow = input.securityEvents.docs.filter(
     ({ value }) => value.timestamp >= start && value.timestamp <= now,
   );
-  const byDay = new Map(windowDates(start, now).map((d) => [d, 0]));
+  // Every day the window touches, so quiet days show as zero.
+  const byDay = new Map(utcDaysFrom(start, now).map((d) => [d, 0]));
   let failedTotal = 0;
   for (const { value } of inWindow) {
     if (value.type !== 'auth_failure') continue;
     failedTotal += 1;
-    const day = utcDate(value.timestamp);
+    const day = utcDay(value.timestamp);
     byDay.set(day, (byDay.get(day) ?? 0) + 1);
   }
   const blocked = input.blockedIps.docs

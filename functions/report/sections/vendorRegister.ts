@@ -1,3 +1,4 @@
+import { utcDay } from '../../domain/time';
 import { RISK_LEVELS, type Vendor } from '../../schema/catalogs';
 import type { VendorRegister } from '../../schema/evidence';
 
@@ -6,7 +7,7 @@ import type { VendorRegister } from '../../schema/evidence';
  * today is not overdue until the day has passed (UTC).
  */
 export function computeVendorRegister(vendors: readonly Vendor[], now: Date): VendorRegister {
-  const today = now.toISOString().slice(0, 10);
+  const today = utcDay(now);
   const entries = vendors.map((v) => ({ ...v, reviewOverdue: v.nextReviewDate < today }));
   const byRisk = Object.fromEntries(RISK_LEVELS.map((r) => [r, 0])) as VendorRegister['byRisk'];
   for (const v of entries) byRisk[v.riskLevel] += 1;

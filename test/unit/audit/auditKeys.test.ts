@@ -1,10 +1,4 @@
-import {
-  decodeKey,
-  deliveryDocId,
-  encodeKey,
-  shardOf,
-  utcDay,
-} from '../../../functions/audit/keys';
+import { decodeKey, deliveryDocId, encodeKey, shardOf } from '../../../functions/audit/keys';
 
 describe('rollup map keys', () => {
   it.each([
@@ -37,11 +31,6 @@ describe('shards and days', () => {
       shards.add(shardOf(`event-${i}`));
     }
     expect([...shards].sort((a, b) => a - b)).toEqual([0, 1, 2, 3, 4, 5, 6, 7, 8, 9]);
-  });
-
-  it('uses the UTC calendar day', () => {
-    expect(utcDay(new Date('2026-03-01T23:59:59.999-05:00'))).toBe('2026-03-02');
-    expect(utcDay(new Date('2026-03-02T00:00:00.000Z'))).toBe('2026-03-02');
   });
 
   it('gives a redelivered CloudEvent the same marker id and hashes unsafe ids', () => {

@@ -7,6 +7,7 @@ import {
   planAutoFinding,
 } from '../../../functions/compliance/findings';
 import { ApiError } from '../../../functions/domain/errors';
+import { addHours, utcDay } from '../../../functions/domain/time';
 import type { ControlTestResult, FindingDoc } from '../../../functions/schema/compliance';
 import { NOW } from './fixtures';
 
@@ -98,8 +99,8 @@ describe('automatic finding state machine', () => {
       openedBy: { status: 'fail', measured: 5 },
       closedBy: null,
     });
-    expect(opened.dueDate > NOW.toISOString().slice(0, 10)).toBe(true);
-    const later = new Date(NOW.getTime() + 3_600_000);
+    expect(opened.dueDate > utcDay(NOW)).toBe(true);
+    const later = addHours(NOW, 1);
     const closed = closeAutoFinding(
       opened,
       { ...result('pass'), evaluatedAt: later.toISOString() },

@@ -5,13 +5,12 @@ import type {
   Slice,
 } from '../../../functions/compliance/controlTests';
 import { levelOf, type Role } from '../../../functions/domain/roles';
+import { addDays, addHours } from '../../../functions/domain/time';
 
 /** 2026-11-15T12:00Z: mid-quarter, so the last completed quarter is 2026-07-01..2026-10-01. */
 export const NOW = new Date('2026-11-15T12:00:00Z');
-const HOUR = 3_600_000;
-const DAY = 24 * HOUR;
-export const daysAgo = (n: number) => new Date(NOW.getTime() - n * DAY);
-export const hoursAgo = (n: number) => new Date(NOW.getTime() - n * HOUR);
+export const daysAgo = (n: number) => addDays(NOW, -n);
+export const hoursAgo = (n: number) => addHours(NOW, -n);
 
 export const slice = <T>(value: T, malformed = 0): Slice<T> => ({
   ok: true,

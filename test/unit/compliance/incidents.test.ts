@@ -1,4 +1,5 @@
 import { assessResponseSla, type SeveritySla } from '../../../functions/compliance/incidents';
+import { MINUTE_MS } from '../../../functions/domain/time';
 import type { IncidentDoc } from '../../../functions/schema/compliance';
 
 const TABLE: SeveritySla[] = [
@@ -8,7 +9,7 @@ const TABLE: SeveritySla[] = [
   { severity: 'P4', responseSlaMinutes: 1440 },
 ];
 const DETECTED = new Date('2026-11-15T10:00:00Z');
-const at = (minutes: number) => new Date(DETECTED.getTime() + minutes * 60_000);
+const at = (minutes: number) => new Date(DETECTED.getTime() + minutes * MINUTE_MS);
 
 function incident(
   severity: IncidentDoc['severity'],

@@ -1,9 +1,9 @@
-import type { Deps } from '../../../functions/app/deps';
 import { ValidationError } from '../../../functions/domain/errors';
 import { buildReport } from '../../../functions/report/buildReport';
 import { SECTIONS, type SectionRegistry } from '../../../functions/report/registry';
 import { evidenceReportSchema } from '../../../functions/schema/evidence';
 import { SECTION_SLUG_LIST } from '../../../functions/schema/report';
+import { unitDeps } from '../../support/deps';
 
 const NOW = new Date('2026-11-23T12:00:00.000Z');
 
@@ -11,7 +11,7 @@ const NOW = new Date('2026-11-23T12:00:00.000Z');
  * No Firestore here: every section is replaced by one computing from in-memory data (its own
  * empty data), and some by faults. Deps that a section would need are absent on purpose.
  */
-const deps = { now: () => NOW } as unknown as Deps;
+const deps = unitDeps({ now: () => NOW });
 
 const offline = Object.fromEntries(
   Object.entries(SECTIONS).map(([key, def]) => [

@@ -1,4 +1,5 @@
 import { permissionsOf } from '../../../functions/domain/roles';
+import { addDays } from '../../../functions/domain/time';
 import type {
   ApiKey,
   BlockedIp,
@@ -17,12 +18,12 @@ import { computeEncryptionInventory } from '../../../functions/report/sections/e
 import { computeRetentionPolicy } from '../../../functions/report/sections/retentionPolicy';
 import { computeSecurityMetrics } from '../../../functions/report/sections/securityMetrics';
 import { computeVendorRegister } from '../../../functions/report/sections/vendorRegister';
-import { DAY_MS, type ParsedCollection } from '../../../functions/report/types';
+import type { ParsedCollection } from '../../../functions/report/types';
 import { CATALOGS } from '../../../functions/catalogs';
 import { SECTION_DATA_SCHEMAS } from '../../../functions/schema/evidence';
 
 const NOW = new Date('2026-11-23T12:00:00.000Z');
-const daysAgo = (days: number) => new Date(NOW.getTime() - days * DAY_MS);
+const daysAgo = (days: number) => addDays(NOW, -days);
 
 const collection = <T>(
   entries: Record<string, T>,

@@ -1,0 +1,125 @@
+import type { DecodedIdToken } from 'firebase-admin/auth';
+import { ApiError } from '../../../functions/domain/errors';
+import { authorizeRequest } from '../../../functions/http/authz';
+import { accountOnlyQuerySchema } from '../../../functions/schema/api';
+import { accountPath, subcollectionPath } from '../../../functions/schema/paths';
+import { documentsReader, unitDeps } from '../../support/deps';
+
+const ACCOUNT = 'acme';
+const CREATED = new Date('2025-01-01T00:00:00Z');
+const VALID_TOKEN = 'valid.id.token';
+
+const decoded = (uid: string): DecodedIdToken => ({
+  uid,
+  sub: uid,
+  email: `${uid}@acme.example`,
+  aud: 'demo-project',
+  iss: 'https://securetoken.google.com/demo-project',
+  auth_time: 0,
+  iat: 0,
+  exp: 0,
+  firebase: { identities: {}, sign_in_provider: 'password' },
+});
+
+const memberPath = (uid: string) => `${subcollectionPath(ACCOUNT, 'members')}/${uid}`;
+const member = (role: string) => ({ email: 'm@acme.example', displayName: 'M', role });
+
+/** An enterprise account with an owner and a viewer; Auth accepts one token, for `uid`. */
+function depsFor(uid: string, plan = 'enterprise') {
+  return unitDeps({
+    auth: {
+      verifyIdToken: async (token) => {
+        if (token !== VALID_TOKEN)
+          throw Object.assign(new Error('bad'), { code: 'auth/argument-error' });
+        return decoded(uid);
+      },
+    },
+    db: documentsReader({
+      [accountPath(ACCOUNT)]: { name: 'Acme', plan, createdAt: CREATED },
+      [memberPath('owner-uid')]: member('owner'),
+      [memberPath('viewer-uid')]: member('viewer'),
+    }),
+  });
+}
+
+const bearer = (token: string) => ({ authorization: `Bearer ${token}` });
+
+async function rejection(promise: Promise<unknown>): Promise<ApiError> {
+  try {
+    await promise;
+  } catch (error) {
+    if (error instanceof ApiError) return error;
+    throw error;
+  }
+  throw new Error('expected the request to be refused');
+}
+
+const authorize = (
+  deps: ReturnType<typeof depsFor>,
+  headers: Record<string, string>,
+  input: unknown,
+) => authorizeRequest(deps, headers, accountOnlyQuerySchema, input, 'audit:read');
+
+describe('authorizeRequest order: token (401), then input (400), then account (403)', () => {
+  it('no token is 401 even when the input is invalid and the caller no member', async () => {
+    const error = await rejection(authorize(depsFor('stranger'), {}, { accountId: 'a/b' }));
+    expect([error.status, error.code]).toEqual([401, 'unauthenticated']);
+  });
+
+  it('a rejected token is 401 even when the input is invalid', async () => {
+    const error = await rejection(
+      authorize(depsFor('owner-uid'), bearer('forged.token'), { accountId: 'a/b' }),
+    );
+    expect([error.status, error.code, error.message]).toEqual([
+      401,
+      'unauthenticated',
+      'The ID token is invalid.',
+    ]);
+  });
+
+  it('with a valid token, invalid input is 400 before membership is looked at', async () => {
+    const error = await rejection(
+      authorize(depsFor('stranger'), bearer(VALID_TOKEN), { accountId: 'a/b' }),
+    );
+    expect([error.status, error.code]).toEqual([400, 'invalid_argument']);
+  });
+
+  it('with a valid token and input, a non-member is 403', async () => {
+    const error = await rejection(
+      authorize(depsFor('stranger'), bearer(VALID_TOKEN), { accountId: ACCOUNT }),
+    );
+    expect([error.status, error.code]).toEqual([403, 'permission_denied']);
+  });
+
+  it('a member whose role lacks the permission is 403', async () => {
+    const error = await rejection(
+      authorize(depsFor('viewer-uid'), bearer(VALID_TOKEN), { accountId: ACCOUNT }),
+    );
+    expect([error.status, error.message]).toEqual([
+      403,
+      'Role viewer lacks the audit:read permission.',
+    ]);
+  });
+
+  it('a member of an account without the enterprise plan is 403 plan_required', async () => {
+    const error = await rejection(
+      authorize(depsFor('owner-uid', 'pro'), bearer(VALID_TOKEN), { accountId: ACCOUNT }),
+    );
+    expect([error.status, error.code]).toEqual([403, 'plan_required']);
+  });
+
+  it('an authorized member gets the caller and the parsed input', async () => {
+    const { caller, input } = await authorize(depsFor('owner-uid'), bearer(VALID_TOKEN), {
+      accountId: ACCOUNT,
+    });
+    expect(input).toEqual({ accountId: ACCOUNT });
+    expect(caller).toEqual({
+      uid: 'owner-uid',
+      email: 'owner-uid@acme.example',
+      accountId: ACCOUNT,
+      role: 'owner',
+      level: 100,
+      account: { name: 'Acme', plan: 'enterprise', createdAt: CREATED },
+    });
+  });
+});
