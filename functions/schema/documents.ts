@@ -40,20 +40,52 @@ export const resourceSchema = z.object({
 export type Resource = z.output<typeof resourceSchema>;
 
 export const API_KEY_STATUSES = ['valid', 'invalid', 'revoked'] as const;
-const KEY_MATERIAL_FIELDS = ['key', 'apiKey', 'secret', 'value'];
+/** Names that mean a secret is stored, in any case and with any separator (api_key, API-Key). */
+const SECRET_NAME = /key|secret|token|passw(or)?d|credential|private|bearer|value/i;
+/** Values shaped like a provider's API key or a PEM private key. */
+const SECRET_VALUE =
+  /^(sk-|sk_live_|sk_test_|AIza|ghp_|github_pat_|xox[baprs]-|AKIA)|-----BEGIN [A-Z ]*PRIVATE KEY-----/;
+/** Firestore nests maps at most 20 deep; the walk stops there whatever it is given. */
+const MAX_DEPTH = 20;
+
+/**
+ * Where in a stored document a secret sits, as a dotted path (`meta.key`, `labels.0`), or
+ * undefined. The path names the place, never the value: it goes into logs and reports.
+ */
+export function secretPath(value: unknown, path: readonly string[] = []): string | undefined {
+  if (typeof value === 'string') {
+    return SECRET_VALUE.test(value) ? path.join('.') || '(value)' : undefined;
+  }
+  if (typeof value !== 'object' || value === null || path.length >= MAX_DEPTH) return undefined;
+  for (const [name, child] of Object.entries(value)) {
+    const at = [...path, name];
+    if (SECRET_NAME.test(name)) return at.join('.');
+    const found = secretPath(child, at);
+    if (found !== undefined) return found;
+  }
+  return undefined;
+}
+
 const apiKeyFields = z.object({
   provider: z.string().min(1),
   status: z.enum(API_KEY_STATUSES),
   createdAt: timestamp,
   lastUsedAt: timestamp.optional(),
 });
-// Key material must never be stored here; refuse documents that carry it. The check runs on the
-// raw document: z.object strips unknown keys, so a refine after it would never see them.
+// Key material must never be stored here; refuse documents that carry it (the access review then
+// lists the document as malformed, naming where). The check runs on the raw document: z.object
+// strips unknown keys, so a refine after it would never see them.
 export const apiKeySchema = z
-  .custom<z.input<typeof apiKeyFields>>(
-    (doc) => typeof doc !== 'object' || doc === null || !KEY_MATERIAL_FIELDS.some((f) => f in doc),
-    'API key documents must not contain key material',
-  )
+  .custom<z.input<typeof apiKeyFields>>()
+  .superRefine((doc, ctx) => {
+    const at = secretPath(doc);
+    if (at !== undefined) {
+      ctx.addIssue({
+        code: 'custom',
+        message: `API key documents must not contain key material (found at ${at})`,
+      });
+    }
+  })
   .pipe(apiKeyFields);
 export type ApiKey = z.output<typeof apiKeySchema>;
 

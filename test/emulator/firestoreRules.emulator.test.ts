@@ -233,6 +233,13 @@ const ACCESS_TABLE: Row[] = [
     `${COLLECTIONS.controlResults}/CC6.1/days`,
   ),
   subcollectionRow(
+    'control evaluation state',
+    COLLECTIONS.controlEvaluation,
+    READ_ONLY_AT_15,
+    { requestedAt: at('2026-11-01T00:00:00Z'), runningSince: null },
+    { runningSince: at('2026-11-01T00:00:05Z') },
+  ),
+  subcollectionRow(
     'findings',
     COLLECTIONS.findings,
     READ_ONLY_AT_15,
@@ -568,6 +575,28 @@ describe('API key documents never carry key material', () => {
       await expectDenied(keys.doc(`clean-${field}`).update({ [field]: 'sk-live-123' }));
     },
   );
+
+  const valid = () => ACCESS_TABLE.find((row) => row.collection === COLLECTIONS.apiKeys)!.data;
+  it.each<[string, Record<string, unknown>]>([
+    ['a nested key field', { meta: { key: 'x' } }],
+    ['a kebab-case API-KEY field', { 'API-KEY': 'x' }],
+    ['a bearer token field', { bearerToken: 'x' }],
+    ['a harmless-looking extra field', { label: 'prod' }],
+    ['a provider that is an OpenAI-style key', { provider: 'sk-proj-abc123' }],
+    ['a provider that is a Google API key', { provider: 'AIzaSyA-1234567890' }],
+    ['a provider holding a PEM private key', { provider: 'x\n-----BEGIN PRIVATE KEY-----\nMII' }],
+    ['a provider that is not a string', { provider: 42 }],
+  ])('an owner cannot store %s', async (_, change) => {
+    const keys = owner().collection(home('apiKeys'));
+    await expectDenied(keys.doc('hostile').set({ ...valid(), ...change }));
+  });
+
+  it('an owner may store a description of a key, lastUsedAt included', async () => {
+    const keys = owner().collection(home('apiKeys'));
+    await expectAllowed(
+      keys.doc('described').set({ ...valid(), lastUsedAt: at('2026-11-01T00:00:00Z') }),
+    );
+  });
 });
 
 describe('settings/compliance shape', () => {

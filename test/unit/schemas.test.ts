@@ -259,6 +259,32 @@ describe('API key documents', () => {
     expect(error.message).toContain('API key documents must not contain key material');
   });
 
+  it.each([
+    ['a nested name', { meta: { key: 'x' } }, 'meta.key'],
+    ['a kebab-case name', { 'API-KEY': 'x' }, 'API-KEY'],
+    ['a snake_case name', { api_key: 'x' }, 'api_key'],
+    ['a token', { auth: { bearerToken: 'x' } }, 'auth.bearerToken'],
+    ['a password', { PASSWORD: 'x' }, 'PASSWORD'],
+    ['a credential', { credentials: {} }, 'credentials'],
+    ['a private key name', { Private_Key_Id: 'x' }, 'Private_Key_Id'],
+    ['a client secret', { oauth: { client_secret: 'x' } }, 'oauth.client_secret'],
+    ['an OpenAI-style value', { label: 'sk-proj-abc123' }, 'label'],
+    ['a Google API key value', { labels: ['ok', 'AIzaSyA-1234567890'] }, 'labels.1'],
+    ['a PEM private key', { note: 'x\n-----BEGIN RSA PRIVATE KEY-----\nMII' }, 'note'],
+    ['a provider that is a key', { provider: 'sk-ant-api03-XXXX' }, 'provider'],
+  ])('refuse key material in %s, naming where and not what', (_, extra, at) => {
+    const error = problem('apiKey', { ...VALID.apiKey.data, ...extra });
+    expect(error.message).toContain(
+      `API key documents must not contain key material (found at ${at})`,
+    );
+    expect(error.message).not.toMatch(/sk-|AIza|BEGIN RSA/);
+  });
+
+  it('let descriptive fields that only mention a provider pass', () => {
+    const doc = { ...VALID.apiKey.data, provider: 'openai', labels: ['prod', 'billing'] };
+    expect(issuePaths('apiKey', doc)).toEqual([]);
+  });
+
   it('refuse key material even when it is empty or null', () => {
     for (const value of ['', null]) {
       expect(issuePaths('apiKey', { ...VALID.apiKey.data, key: value })).not.toEqual([]);
