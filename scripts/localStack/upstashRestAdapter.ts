@@ -29,6 +29,16 @@ class BadRequest extends Error {}
 const isRedisError = (error: unknown): error is Error =>
   error instanceof (ReplyError as typeof Error);
 
+/**
+ * The command as Redis gets it. The name goes upper-case on purpose: ioredis reshapes the replies
+ * of some commands, looked up by their lower-case name (HGETALL into an object, ZRANGE … WITHSCORES
+ * into pairs), while the REST protocol answers with the reply as Redis sent it. Redis reads names
+ * in any case, so the upper-case name reaches Redis unchanged and skips those transformers.
+ */
+function asCommand([name, ...args]: string[]): Command {
+  return [name.toUpperCase(), ...args];
+}
+
 function parseCommand(value: unknown): Command {
   if (
     !Array.isArray(value) ||
@@ -37,7 +47,7 @@ function parseCommand(value: unknown): Command {
   ) {
     throw new BadRequest('ERR a command must be a non-empty JSON array of strings and numbers');
   }
-  return (value as CommandArg[]).map(String) as Command;
+  return asCommand((value as CommandArg[]).map(String));
 }
 
 function parseCommands(value: unknown): Command[] {
@@ -121,7 +131,7 @@ function commandOf(pathname: string, raw: string, body: unknown): Command {
     .filter((part) => part !== '')
     .map(decodeURIComponent);
   if (fromPath.length === 0) return parseCommand(body);
-  return [...fromPath, ...(body === undefined ? [] : [raw])] as Command;
+  return asCommand([...fromPath, ...(body === undefined ? [] : [raw])]);
 }
 
 async function readBody(req: http.IncomingMessage): Promise<string> {

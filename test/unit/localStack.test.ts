@@ -4,6 +4,7 @@
  */
 import { ReplyError } from 'ioredis';
 import { paramValues } from '../../scripts/localStack/functionParams';
+import { pollUntilReady } from '../../scripts/localStack/poll';
 import { BASE_PORTS, portOffsetFromEnv, shiftedPorts } from '../../scripts/localStack/ports';
 import { parseJavaMajor } from '../../scripts/localStack/preflight';
 import { replyToJson, toEntries } from '../../scripts/localStack/upstashRestAdapter';
@@ -34,6 +35,30 @@ describe('stack ports', () => {
     // hosting 5000 + 1000 = 6000 (X11), on the Fetch standard's blocked list.
     expect(() => portOffsetFromEnv({ STACK_PORT_OFFSET: '1000' })).toThrow(/hosting on 6000/);
     expect(portOffsetFromEnv({ STACK_PORT_OFFSET: '1100' })).toBe(1100);
+  });
+});
+
+describe('polling a starting service', () => {
+  const fast = {
+    timeoutMs: 200,
+    intervalMs: 5,
+    timeoutMessage: (last: string) => `gave up: ${last}`,
+  };
+
+  it('returns as soon as the probe answers true', async () => {
+    const answers: (true | string)[] = ['starting', 'starting', true];
+    await pollUntilReady(async () => answers.shift() ?? 'unexpected', fast);
+    expect(answers).toEqual([]);
+  });
+
+  it('names the last answer, or the last error, when it gives up', async () => {
+    await expect(pollUntilReady(async () => 'hub lists auth', fast)).rejects.toThrow(
+      'gave up: hub lists auth',
+    );
+    const refused = async (): Promise<true> => {
+      throw new Error('ECONNREFUSED');
+    };
+    await expect(pollUntilReady(refused, fast)).rejects.toThrow('gave up: ECONNREFUSED');
   });
 });
 
