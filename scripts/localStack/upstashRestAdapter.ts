@@ -57,6 +57,8 @@ function parseCommands(value: unknown): Command[] {
   return value.map(parseCommand);
 }
 
+const OK = Buffer.from('OK');
+
 /**
  * A Redis reply (from ioredis `callBuffer`: strings stay bytes, so binary values survive) → JSON.
  * Status and bulk strings both arrive as bytes; "OK" stays verbatim whichever it was, which is
@@ -69,8 +71,7 @@ export function replyToJson(value: unknown, base64: boolean): JsonReply {
   if (value instanceof Error) return value.message;
   if (Array.isArray(value)) return value.map((item) => replyToJson(item, base64));
   const bytes = Buffer.isBuffer(value) ? value : Buffer.from(String(value), 'utf8');
-  const text = bytes.toString('utf8');
-  return base64 && text !== 'OK' ? bytes.toString('base64') : text;
+  return base64 && !bytes.equals(OK) ? bytes.toString('base64') : bytes.toString('utf8');
 }
 
 /**
