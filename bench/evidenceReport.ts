@@ -19,9 +19,9 @@ import { invalidateAccountCache } from '../functions/report/cache';
 import type { StackEnv } from '../scripts/localStack/types';
 import { mintIdToken } from '../scripts/localStack/idTokens';
 import { seedLargeAccount } from '../scripts/seed/builders';
-import { seedDemo } from '../scripts/seed/demo';
 import { mulberry32 } from '../scripts/seed/rng';
-import { completeTriggerWork, withoutTriggers } from './quietSeeding';
+import { completeTriggerWork, seedDemoQuietly, withoutTriggers } from './quietSeeding';
+import { percentile } from './stats';
 
 const COLD_RUNS = 10;
 const WARM_RUNS = 30;
@@ -30,9 +30,6 @@ function option(name: string, fallback: number): number {
   const at = process.argv.indexOf(`--${name}`);
   return at > 0 ? Number(process.argv[at + 1]) : fallback;
 }
-
-const percentile = (sorted: number[], p: number) =>
-  sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)];
 
 async function timeRequest(url: string, token: string): Promise<{ ms: number; cache: string }> {
   const started = performance.now();
@@ -92,14 +89,7 @@ async function main() {
   } as Deps;
   const rows = [];
 
-  const demoNow = new Date();
-  const demo = await withoutTriggers(() =>
-    seedDemo(env, { namespace: `bench${Date.now().toString(36)}-`, now: demoNow }),
-  );
-  for (const account of demo.accounts) {
-    const done = await completeTriggerWork(deps.db, account.id, demoNow);
-    console.log(`${account.id}: ${JSON.stringify(done)}`);
-  }
+  const demo = await seedDemoQuietly(env, deps.db);
   const demoAccount = demo.accounts[0];
   const demoAuditor = demo.users.find((u) => u.accountId === demoAccount.id && u.role === 'owner')!;
   rows.push(await measure(`demo (${demoAccount.id})`, demoAccount.id, demoAuditor.uid, deps));

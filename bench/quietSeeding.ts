@@ -14,6 +14,8 @@ import { planRollup } from '../functions/audit/rollupPlan';
 import { summarizeAuditLog } from '../functions/audit/summary';
 import { ACCESS_HISTORY_FUNCTION } from '../functions/handlers/accessHistoryTrigger';
 import { subcollectionPath } from '../functions/schema/paths';
+import type { SeedResult, StackEnv } from '../scripts/localStack/types';
+import { seedDemo } from '../scripts/seed/demo';
 import { portOffsetFromEnv, shiftedPorts } from '../scripts/localStack/ports';
 import { pool } from './pool';
 
@@ -131,4 +133,20 @@ export async function completeTriggerWork(
     );
   }
   return { rolledUp, members, summaryTotal: summary.total };
+}
+
+/**
+ * The demo accounts under a fresh namespace (so runs never collide), seeded with triggers off and
+ * their trigger work completed in-process; prints what was completed per account.
+ */
+export async function seedDemoQuietly(env: StackEnv, db: Firestore): Promise<SeedResult> {
+  const now = new Date();
+  const demo = await withoutTriggers(() =>
+    seedDemo(env, { namespace: `bench${Date.now().toString(36)}-`, now }),
+  );
+  for (const account of demo.accounts) {
+    const done = await completeTriggerWork(db, account.id, now);
+    console.log(`${account.id}: ${JSON.stringify(done)}`);
+  }
+  return demo;
 }

@@ -5,11 +5,12 @@
  *
  *   npm run bench
  *   npm run bench -- --only bundleBuild
+ *   npm run bench -- --only loadMix
  */
 import { spawnSync } from 'node:child_process';
 import * as path from 'node:path';
 
-const BENCHMARKS = ['auditRollups', 'evidenceReport', 'bundleBuild'] as const;
+const BENCHMARKS = ['auditRollups', 'evidenceReport', 'bundleBuild', 'loadMix'] as const;
 
 function selected(argv: readonly string[]): readonly string[] {
   const at = argv.indexOf('--only');

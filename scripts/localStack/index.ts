@@ -18,6 +18,7 @@ import { discoverParams, paramValues, rootDotenvKeys } from './functionParams';
 import { portOffsetFromEnv, shiftedPorts } from './ports';
 import { functionsMainFile, preflight } from './preflight';
 import { startRedisServer } from './redisServer';
+import { pollUntilReady } from './poll';
 import { generateThrowawaySigningKey } from './signingKey';
 import { startStorageEmulator } from './storageEmulator';
 import type { StackEnv, StackPorts } from './types';
@@ -109,22 +110,21 @@ function buildEnv(
 }
 
 /** Polls until the hub lists the emulators we asked for. */
-async function waitForHub(hubPort: number, timeoutMs: number): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  let last = '';
-  while (Date.now() < deadline) {
-    try {
+function waitForHub(hubPort: number, timeoutMs: number): Promise<void> {
+  return pollUntilReady(
+    async () => {
       const response = await fetch(`http://127.0.0.1:${hubPort}/emulators`);
       const running = Object.keys((await response.json()) as Record<string, unknown>);
-      if (['auth', 'firestore', 'functions', 'hosting'].every((name) => running.includes(name)))
-        return;
-      last = `hub lists ${running.join(', ')}`;
-    } catch (error) {
-      last = (error as Error).message;
-    }
-    await new Promise((resolve) => setTimeout(resolve, 250));
-  }
-  throw new Error(`The emulator hub on port ${hubPort} did not list every emulator (${last})`);
+      const wanted = ['auth', 'firestore', 'functions', 'hosting'];
+      return wanted.every((name) => running.includes(name)) || `hub lists ${running.join(', ')}`;
+    },
+    {
+      timeoutMs,
+      intervalMs: 250,
+      timeoutMessage: (last) =>
+        `The emulator hub on port ${hubPort} did not list every emulator (${last})`,
+    },
+  );
 }
 
 /**
@@ -132,20 +132,201 @@ async function waitForHub(hubPort: number, timeoutMs: number): Promise<void> {
  * found" / still loading). Any other status, even a 500, means the `api` function ran. The same
  * request warms the worker up, so the first test does not pay for the cold start.
  */
-async function waitForApi(apiUrl: string, timeoutMs: number): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  let last = '';
-  while (Date.now() < deadline) {
-    try {
+function waitForApi(apiUrl: string, timeoutMs: number): Promise<void> {
+  return pollUntilReady(
+    async () => {
       const response = await fetch(`${apiUrl}/health`);
-      if (response.status !== 404 && response.status !== 503) return;
-      last = `${response.status} ${(await response.text()).slice(0, 200)}`;
-    } catch (error) {
-      last = (error as Error).message;
-    }
-    await new Promise((resolve) => setTimeout(resolve, 500));
+      if (response.status !== 404 && response.status !== 503) return true;
+      return `${response.status} ${(await response.text()).slice(0, 200)}`;
+    },
+    {
+      timeoutMs,
+      intervalMs: 500,
+      timeoutMessage: (last) =>
+        `${apiUrl}/health never reached the api function (last answer: ${last})`,
+    },
+  );
+}
+
+/** Remembers children that died, so a caller subscribing after the death still hears of it. */
+class ExitWatch {
+  private readonly listeners: ((what: string, code: number | null) => void)[] = [];
+  private readonly deaths: { what: string; code: number | null }[] = [];
+
+  childDied(what: string, code: number | null): void {
+    this.deaths.push({ what, code });
+    this.listeners.forEach((listener) => listener(what, code));
   }
-  throw new Error(`${apiUrl}/health never reached the api function (last answer: ${last})`);
+
+  subscribe(callback: (what: string, code: number | null) => void): void {
+    this.listeners.push(callback);
+    this.deaths.forEach(({ what, code }) => callback(what, code));
+  }
+}
+
+/** What every start step needs: where things go, what they listen on, and how to undo them. */
+interface StackStart {
+  projectDir: string;
+  quiet: boolean;
+  log: (line: string) => void;
+  offset: number;
+  ports: StackPorts;
+  env: StackEnv;
+  /** `.stack/<offset>`: config and logs, kept after the stack stops. */
+  stackDir: string;
+  /** Per stack, removed at stop: firebase-tools' TMPDIR, redis' dir, storage blobs. */
+  tmpDir: string;
+  emulatorLog: string;
+  teardown: Teardown;
+  exits: ExitWatch;
+}
+
+function makeStackDirs(
+  projectDir: string,
+  offset: number,
+  teardown: Teardown,
+): { stackDir: string; tmpDir: string } {
+  const stackDir = path.join(projectDir, '.stack', String(offset));
+  fs.mkdirSync(stackDir, { recursive: true });
+  // Short and per stack: firebase-tools keeps its hub locator file and worker sockets in TMPDIR,
+  // and two stacks sharing one would see each other.
+  const tmpDir = fs.mkdtempSync(path.join(os.tmpdir(), `soc2-stack-${offset}-`));
+  teardown.add('temp dir', () => fs.rmSync(tmpDir, { recursive: true, force: true }));
+  // Runs after firebase has stopped: whatever it left (a JVM, a worker) carries this TMPDIR.
+  teardown.add('leftover emulator processes', () => {
+    killByEnvMarker(`TMPDIR=${tmpDir}`);
+  });
+  return { stackDir, tmpDir };
+}
+
+/**
+ * Ctrl-C or SIGTERM while starting: undo what has started, then leave. (Once started, the caller
+ * owns the signals.) Children run in their own process groups, so the terminal's Ctrl-C only
+ * reaches us, and we stop them in order. Returns the function that hands the signals back.
+ */
+function stopOnSignalWhileStarting(teardown: Teardown, log: (line: string) => void): () => void {
+  const abortStart = (signal: NodeJS.Signals): void => {
+    log(`local stack: ${signal} while starting; stopping what has started…`);
+    void teardown.run().then(() => process.exit(130));
+  };
+  process.once('SIGINT', abortStart);
+  process.once('SIGTERM', abortStart);
+  return () => {
+    process.off('SIGINT', abortStart);
+    process.off('SIGTERM', abortStart);
+  };
+}
+
+/** Before anything starts: a param without a value would hang the Functions emulator. */
+function functionParamValues(projectDir: string, env: StackEnv): Record<string, string> {
+  return paramValues(
+    discoverParams(projectDir, functionsMainFile(projectDir)),
+    {
+      EVIDENCE_BUCKET: env.EVIDENCE_BUCKET,
+      UPSTASH_REDIS_REST_URL: env.UPSTASH_REDIS_REST_URL,
+      SIGNING_KEY_ID: env.SIGNING_KEY_ID,
+    },
+    rootDotenvKeys(projectDir, DOTENV_FILES),
+  );
+}
+
+/** redis-server with the Upstash REST adapter in front, and the Storage emulator. */
+async function startRedisAndStorage(start: StackStart): Promise<void> {
+  const { ports, teardown } = start;
+  const redis = await startRedisServer({
+    port: ports.redis,
+    workDir: start.tmpDir,
+    logFile: path.join(start.stackDir, 'redis.log'),
+    projectDir: start.projectDir,
+  });
+  teardown.add('redis-server', () => redis.stop(5_000, 'SIGTERM'));
+  redis.onUnexpectedExit((code) => start.exits.childDied('redis-server', code));
+
+  const adapter = await startUpstashRestAdapter({
+    port: ports.upstash,
+    token: start.env.UPSTASH_REDIS_REST_TOKEN,
+    redisPort: ports.redis,
+  });
+  teardown.add('Upstash REST adapter', () => adapter.stop());
+
+  const storage = await startStorageEmulator({
+    projectId: PROJECT_ID,
+    port: ports.storage,
+    buckets: [EVIDENCE_BUCKET],
+    blobDir: path.join(start.tmpDir, 'storage'),
+  });
+  teardown.add('Storage emulator', () => storage.stop());
+  start.log(
+    `local stack: redis ${ports.redis}, Upstash REST ${ports.upstash}, storage ${ports.storage}`,
+  );
+}
+
+/** Writes the stack's firebase config and spawns `firebase emulators:start` (not yet waited for). */
+function spawnFirebaseEmulators(
+  start: StackStart,
+  functionParams: Record<string, string>,
+): ManagedChild {
+  const { projectDir, stackDir } = start;
+  const firestore = chooseFirestoreEmulator(projectDir, path.join(projectDir, '.stack'));
+  start.log(`local stack: Firestore emulator: ${firestore.description}`);
+  const configPath = writeStackFirebaseConfig(
+    projectDir,
+    stackDir,
+    start.offset,
+    start.ports,
+    functionParams,
+  );
+  start.teardown.add('stack config', () => fs.rmSync(configPath, { force: true }));
+
+  const childEnv: NodeJS.ProcessEnv = { ...process.env, ...start.env, TMPDIR: start.tmpDir };
+  // firebase-tools sets these itself for the emulators it runs; inherited values would only
+  // confuse it (and could point at another stack).
+  delete childEnv.FIRESTORE_EMULATOR_HOST;
+  delete childEnv.FIREBASE_AUTH_EMULATOR_HOST;
+  if (firestore.binaryPath) childEnv.FIRESTORE_EMULATOR_BINARY_PATH = firestore.binaryPath;
+
+  start.log(
+    `local stack: starting the Firebase emulators (output: ${path.relative(projectDir, start.emulatorLog)})`,
+  );
+  const firebase = new ManagedChild(
+    'firebase emulators',
+    path.join(projectDir, 'node_modules', '.bin', 'firebase'),
+    [
+      '--non-interactive',
+      'emulators:start',
+      '--only',
+      'auth,firestore,functions,hosting',
+      '--project',
+      PROJECT_ID,
+      '--config',
+      configPath,
+    ],
+    { env: childEnv, cwd: projectDir, logFile: start.emulatorLog, echo: !start.quiet },
+  );
+  start.teardown.add('Firebase emulators', () => firebase.stop(15_000));
+  return firebase;
+}
+
+/** Ready means: firebase says so, the hub lists every emulator, and the api function answers. */
+async function waitUntilServing(firebase: ManagedChild, start: StackStart): Promise<void> {
+  await firebase.waitFor(/All emulators ready/, FIREBASE_READY_TIMEOUT_MS, FIREBASE_FAILURES);
+  await waitForHub(start.ports.hub, 10_000);
+  await waitForApi(start.env.EVIDENCE_API_URL, API_READY_TIMEOUT_MS);
+  firebase.onUnexpectedExit((code) => start.exits.childDied('firebase emulators', code));
+}
+
+/** The error a failed start ends in: the cause, a hint for the param prompt, the emulators' tail. */
+function startFailure(
+  error: unknown,
+  firebase: ManagedChild | undefined,
+  emulatorLog: string,
+): Error {
+  const message = (error as Error).message;
+  const tail = firebase ? `\n--- last lines of ${emulatorLog} ---\n${firebase.tail(30)}` : '';
+  const hint = /Enter an? \w+ value for/.test(message)
+    ? '\nThe Functions emulator is prompting for a param value (see functionParams.ts).'
+    : '';
+  return new Error(`The local stack did not start: ${message}${hint}${tail}`);
 }
 
 export async function startStack(options: StackOptions): Promise<RunningStack> {
@@ -156,137 +337,34 @@ export async function startStack(options: StackOptions): Promise<RunningStack> {
   await preflight(options.projectDir, ports, offset);
 
   const teardown = new Teardown();
-  const exitListeners: ((what: string, code: number | null) => void)[] = [];
-  // A child can die between "ready" and the caller subscribing: remember, and tell late listeners.
-  const deaths: { what: string; code: number | null }[] = [];
-  const childDied = (what: string, code: number | null): void => {
-    deaths.push({ what, code });
-    exitListeners.forEach((listener) => listener(what, code));
-  };
-  const stackDir = path.join(options.projectDir, '.stack', String(offset));
-  fs.mkdirSync(stackDir, { recursive: true });
-  // Short and per stack: firebase-tools keeps its hub locator file and worker sockets in TMPDIR,
-  // and two stacks sharing one would see each other.
-  const tmpDir = fs.mkdtempSync(path.join(os.tmpdir(), `soc2-stack-${offset}-`));
-  teardown.add('temp dir', () => fs.rmSync(tmpDir, { recursive: true, force: true }));
-  // Runs after firebase has stopped: whatever it left (a JVM, a worker) carries this TMPDIR.
-  teardown.add('leftover emulator processes', () => {
-    killByEnvMarker(`TMPDIR=${tmpDir}`);
-  });
-
-  // Ctrl-C or SIGTERM while starting: undo what has started, then leave. (Once started, the
-  // caller owns the signals.) Children run in their own process groups, so the terminal's
-  // Ctrl-C only reaches us, and we stop them in order.
-  const abortStart = (signal: NodeJS.Signals): void => {
-    log(`local stack: ${signal} while starting; stopping what has started…`);
-    void teardown.run().then(() => process.exit(130));
-  };
-  process.once('SIGINT', abortStart);
-  process.once('SIGTERM', abortStart);
-  const releaseSignals = (): void => {
-    process.off('SIGINT', abortStart);
-    process.off('SIGTERM', abortStart);
-  };
-
+  const dirs = makeStackDirs(options.projectDir, offset, teardown);
+  const releaseSignals = stopOnSignalWhileStarting(teardown, log);
   const signingKey = generateThrowawaySigningKey();
   const env = buildEnv(ports, signingKey, `local-${randomBytes(16).toString('hex')}`);
-  const emulatorLog = path.join(stackDir, 'emulators.log');
+  const start: StackStart = {
+    projectDir: options.projectDir,
+    quiet: options.quiet,
+    log,
+    offset,
+    ports,
+    env,
+    ...dirs,
+    emulatorLog: path.join(dirs.stackDir, 'emulators.log'),
+    teardown,
+    exits: new ExitWatch(),
+  };
   let firebase: ManagedChild | undefined;
-
   try {
-    // Before anything starts: a param without a value would hang the Functions emulator.
-    const functionParams = paramValues(
-      discoverParams(options.projectDir, functionsMainFile(options.projectDir)),
-      {
-        EVIDENCE_BUCKET: env.EVIDENCE_BUCKET,
-        UPSTASH_REDIS_REST_URL: env.UPSTASH_REDIS_REST_URL,
-        SIGNING_KEY_ID: env.SIGNING_KEY_ID,
-      },
-      rootDotenvKeys(options.projectDir, DOTENV_FILES),
-    );
-    const redis = await startRedisServer({
-      port: ports.redis,
-      workDir: tmpDir,
-      logFile: path.join(stackDir, 'redis.log'),
-      projectDir: options.projectDir,
-    });
-    teardown.add('redis-server', () => redis.stop(5_000, 'SIGTERM'));
-    redis.onUnexpectedExit((code) => childDied('redis-server', code));
-
-    const adapter = await startUpstashRestAdapter({
-      port: ports.upstash,
-      token: env.UPSTASH_REDIS_REST_TOKEN,
-      redisPort: ports.redis,
-    });
-    teardown.add('Upstash REST adapter', () => adapter.stop());
-
-    const storage = await startStorageEmulator({
-      projectId: PROJECT_ID,
-      port: ports.storage,
-      buckets: [EVIDENCE_BUCKET],
-      blobDir: path.join(tmpDir, 'storage'),
-    });
-    teardown.add('Storage emulator', () => storage.stop());
-    log(
-      `local stack: redis ${ports.redis}, Upstash REST ${ports.upstash}, storage ${ports.storage}`,
-    );
-
-    const firestore = chooseFirestoreEmulator(
-      options.projectDir,
-      path.join(options.projectDir, '.stack'),
-    );
-    log(`local stack: Firestore emulator: ${firestore.description}`);
-    const configPath = writeStackFirebaseConfig(
-      options.projectDir,
-      stackDir,
-      offset,
-      ports,
-      functionParams,
-    );
-    teardown.add('stack config', () => fs.rmSync(configPath, { force: true }));
-
-    const childEnv: NodeJS.ProcessEnv = { ...process.env, ...env, TMPDIR: tmpDir };
-    // firebase-tools sets these itself for the emulators it runs; inherited values would only
-    // confuse it (and could point at another stack).
-    delete childEnv.FIRESTORE_EMULATOR_HOST;
-    delete childEnv.FIREBASE_AUTH_EMULATOR_HOST;
-    if (firestore.binaryPath) childEnv.FIRESTORE_EMULATOR_BINARY_PATH = firestore.binaryPath;
-
-    log(
-      `local stack: starting the Firebase emulators (output: ${path.relative(options.projectDir, emulatorLog)})`,
-    );
-    firebase = new ManagedChild(
-      'firebase emulators',
-      path.join(options.projectDir, 'node_modules', '.bin', 'firebase'),
-      [
-        '--non-interactive',
-        'emulators:start',
-        '--only',
-        'auth,firestore,functions,hosting',
-        '--project',
-        PROJECT_ID,
-        '--config',
-        configPath,
-      ],
-      { env: childEnv, cwd: options.projectDir, logFile: emulatorLog, echo: !options.quiet },
-    );
-    const firebaseChild = firebase;
-    teardown.add('Firebase emulators', () => firebaseChild.stop(15_000));
-
-    await firebase.waitFor(/All emulators ready/, FIREBASE_READY_TIMEOUT_MS, FIREBASE_FAILURES);
-    await waitForHub(ports.hub, 10_000);
-    await waitForApi(env.EVIDENCE_API_URL, API_READY_TIMEOUT_MS);
-    firebase.onUnexpectedExit((code) => childDied('firebase emulators', code));
+    const functionParams = functionParamValues(options.projectDir, env);
+    await startRedisAndStorage(start);
+    firebase = spawnFirebaseEmulators(start, functionParams);
+    await waitUntilServing(firebase, start);
   } catch (error) {
     releaseSignals();
-    const tail = firebase ? `\n--- last lines of ${emulatorLog} ---\n${firebase.tail(30)}` : '';
-    const hint = /Enter an? \w+ value for/.test((error as Error).message)
-      ? '\nThe Functions emulator is prompting for a param value (see functionParams.ts).'
-      : '';
+    const failure = startFailure(error, firebase, start.emulatorLog);
     await teardown.run();
-    throw new Error(`The local stack did not start: ${(error as Error).message}${hint}${tail}`);
+    throw failure;
   }
-
   releaseSignals();
   log(
     `local stack: ready in ${((Date.now() - started) / 1000).toFixed(1)} s (port offset ${offset})`,
@@ -297,11 +375,8 @@ export async function startStack(options: StackOptions): Promise<RunningStack> {
     ports,
     offset,
     signingPublicKeyPem: signingKey.publicKeyPem,
-    emulatorLog,
-    onUnexpectedExit: (callback) => {
-      exitListeners.push(callback);
-      deaths.forEach(({ what, code }) => callback(what, code));
-    },
+    emulatorLog: start.emulatorLog,
+    onUnexpectedExit: (callback) => start.exits.subscribe(callback),
     emulatorTail: (lines) => firebaseChild.tail(lines),
     stop: () => teardown.run(),
   };

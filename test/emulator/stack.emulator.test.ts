@@ -5,12 +5,12 @@
 import { randomUUID } from 'node:crypto';
 import { Storage } from '@google-cloud/storage';
 import { Redis } from '@upstash/redis';
+import { Redis as RedisServerClient } from 'ioredis';
 import { deleteApp, getApps, initializeApp, type App } from 'firebase-admin/app';
 import { getAuth } from 'firebase-admin/auth';
 import { getFirestore, Timestamp } from 'firebase-admin/firestore';
 import { COLLECTIONS } from '../../functions/schema/paths';
 import { closeIdTokenApp, mintIdToken } from '../../scripts/localStack/idTokens';
-import { RespClient } from '../../scripts/localStack/resp';
 import { eventually } from '../support/eventually';
 
 const env = (name: string): string => {
@@ -28,13 +28,13 @@ function adminApp(): App {
 }
 
 describe('local stack', () => {
-  let redis: RespClient;
+  let redis: RedisServerClient;
 
   beforeAll(async () => {
-    redis = await RespClient.connect(Number(env('REDIS_PORT')));
+    redis = new RedisServerClient({ host: '127.0.0.1', port: Number(env('REDIS_PORT')) });
   });
   afterAll(async () => {
-    await redis.close();
+    await redis.quit();
     await closeIdTokenApp();
     await Promise.all(
       getApps()
@@ -138,15 +138,14 @@ describe('local stack', () => {
       const key = `stack-test:${randomUUID()}`;
       expect(await client.set(key, 'v1', { ex: 60 })).toBe('OK');
       expect(await client.get(key)).toBe('v1');
-      const raw = await redis.send(['GET', key]);
-      expect(Buffer.isBuffer(raw) ? raw.toString('utf8') : raw).toBe('v1');
-      const ttl = await redis.send(['TTL', key]);
-      expect(typeof ttl === 'number' && ttl > 0 && ttl <= 60).toBe(true);
+      expect(await redis.get(key)).toBe('v1');
+      const ttl = await redis.ttl(key);
+      expect(ttl > 0 && ttl <= 60).toBe(true);
 
       const counter = `${key}:n`;
       expect(await client.incr(counter)).toBe(1);
       expect(await client.incr(counter)).toBe(2);
-      expect(await redis.send(['GET', counter])).toEqual(Buffer.from('2'));
+      expect(await redis.get(counter)).toBe('2');
     });
 
     it('runs a pipeline in order and stores JSON values', async () => {
@@ -160,7 +159,7 @@ describe('local stack', () => {
         .del(key, `${key}:h`)
         .exec();
       expect(results).toEqual(['OK', { report: 'x', n: 1 }, 2, { a: 1, b: 2 }, 2]);
-      expect(await redis.send(['EXISTS', key])).toBe(0);
+      expect(await redis.exists(key)).toBe(0);
     });
   });
 });

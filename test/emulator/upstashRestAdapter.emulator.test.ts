@@ -54,6 +54,8 @@ describe('Upstash REST adapter', () => {
     const k = key();
     await post('/', ['HSET', k, 'a', '1']);
     expect((await post('/', ['HGETALL', k])).body).toEqual({ result: ['a', '1'] });
+    // @upstash/redis sends lower-case names: the reply must keep Redis's shape all the same.
+    expect((await post('/', ['hgetall', k])).body).toEqual({ result: ['a', '1'] });
   });
 
   it('reports a Redis error as 400 {error}', async () => {

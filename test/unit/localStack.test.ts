@@ -1,11 +1,13 @@
 /**
- * The pure parts of the local stack (scripts/localStack): port arithmetic, RESP parsing, the param
- * values handed to the Functions emulator, and the Java version check.
+ * The pure parts of the local stack (scripts/localStack): port arithmetic, the Upstash adapter's
+ * reply encoding, the param values handed to the Functions emulator, and the Java version check.
  */
+import { ReplyError } from 'ioredis';
 import { paramValues } from '../../scripts/localStack/functionParams';
+import { pollUntilReady } from '../../scripts/localStack/poll';
 import { BASE_PORTS, portOffsetFromEnv, shiftedPorts } from '../../scripts/localStack/ports';
 import { parseJavaMajor } from '../../scripts/localStack/preflight';
-import { encodeCommand, parseReply, RespError, RespStatus } from '../../scripts/localStack/resp';
+import { replyToJson, toEntries } from '../../scripts/localStack/upstashRestAdapter';
 
 describe('stack ports', () => {
   it('shifts every port by STACK_PORT_OFFSET', () => {
@@ -36,28 +38,63 @@ describe('stack ports', () => {
   });
 });
 
-describe('RESP parsing', () => {
-  it('parses every RESP2 reply type', () => {
-    const reply = Buffer.from('*5\r\n+OK\r\n:42\r\n$4\r\nhé!\r\n$-1\r\n-ERR nope\r\n');
-    const parsed = parseReply(reply);
-    expect(parsed?.next).toBe(reply.length);
-    const [status, int, bulk, nil, error] = parsed?.value as unknown[];
-    expect(status).toEqual(new RespStatus('OK'));
-    expect(int).toBe(42);
-    expect((bulk as Buffer).toString('utf8')).toBe('hé!');
-    expect(nil).toBeNull();
-    expect(error).toEqual(new RespError('ERR nope'));
+describe('polling a starting service', () => {
+  const fast = {
+    timeoutMs: 200,
+    intervalMs: 5,
+    timeoutMessage: (last: string) => `gave up: ${last}`,
+  };
+
+  it('returns as soon as the probe answers true', async () => {
+    const answers: (true | string)[] = ['starting', 'starting', true];
+    await pollUntilReady(async () => answers.shift() ?? 'unexpected', fast);
+    expect(answers).toEqual([]);
   });
 
-  it('waits for the rest of a reply split across packets', () => {
-    const whole = Buffer.from('$10\r\n0123456789\r\n');
-    expect(parseReply(whole.subarray(0, 9))).toBeUndefined();
-    expect(parseReply(whole)?.next).toBe(whole.length);
+  it('names the last answer, or the last error, when it gives up', async () => {
+    await expect(pollUntilReady(async () => 'hub lists auth', fast)).rejects.toThrow(
+      'gave up: hub lists auth',
+    );
+    const refused = async (): Promise<true> => {
+      throw new Error('ECONNREFUSED');
+    };
+    await expect(pollUntilReady(refused, fast)).rejects.toThrow('gave up: ECONNREFUSED');
+  });
+});
+
+describe('Upstash adapter reply encoding', () => {
+  const redisError = (message: string): Error => new (ReplyError as typeof Error)(message);
+
+  it('keeps numbers and nil, and turns reply bytes into text', () => {
+    const reply = [Buffer.from('OK'), 42, Buffer.from('hé!'), null, [Buffer.from('a')]];
+    expect(replyToJson(reply, false)).toEqual(['OK', 42, 'hé!', null, ['a']]);
   });
 
-  it('encodes commands as arrays of bulk strings, counting bytes not characters', () => {
-    expect(encodeCommand(['SET', 'k', 'é']).toString('utf8')).toBe(
-      '*3\r\n$3\r\nSET\r\n$1\r\nk\r\n$2\r\né\r\n',
+  it('base64-encodes the exact bytes of every string but OK', () => {
+    const binary = Buffer.from([0xff, 0x00, 0xfe]);
+    expect(replyToJson([Buffer.from('OK'), Buffer.from('PONG'), binary, 7], true)).toEqual([
+      'OK',
+      Buffer.from('PONG').toString('base64'),
+      binary.toString('base64'),
+      7,
+    ]);
+  });
+
+  it('answers pipeline entries with Redis errors inline', () => {
+    expect(
+      toEntries(
+        [
+          [null, Buffer.from('v')],
+          [redisError('ERR nope'), null],
+        ],
+        false,
+      ),
+    ).toEqual([{ result: 'v' }, { error: 'ERR nope' }]);
+  });
+
+  it('fails the whole answer when an entry failed for another reason (a lost connection)', () => {
+    expect(() => toEntries([[new Error('Connection is closed.'), null]], false)).toThrow(
+      'Connection is closed.',
     );
   });
 });
