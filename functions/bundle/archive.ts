@@ -13,7 +13,7 @@ import { buildReport } from '../report/buildReport';
 import { ObjectExistsError, type EvidenceStore } from '../adapters/storage';
 import type { ManifestSigner } from '../adapters/signer';
 import { isAlreadyExists } from '../audit/firestoreErrors';
-import { conflict } from '../domain/errors';
+import { conflict, invalidArgument } from '../domain/errors';
 import type { AccessChange } from '../schema/audit';
 import {
   archiveIndexSchema,
@@ -77,21 +77,35 @@ function readIndex(path: string, data: unknown): ArchiveIndex {
   return parsed.value;
 }
 
-/** The latest bundle that ended at or before `start`: the link of the chain. */
-async function previousBundle(
+/**
+ * The link of the chain: the account's latest bundle, which must end at or before `period.start`.
+ * A period overlapping it or going back before its end is refused, so the bundles of one account
+ * form one line and a rebuilt past period can never fork it (CONTRACT §5).
+ */
+async function chainTip(
   db: Firestore,
   accountId: string,
-  start: Date,
+  period: Period,
 ): Promise<PreviousBundle | null> {
   const snap = await db
     .collection(archivesPath(accountId))
-    .where('periodEnd', '<=', start)
     .orderBy('periodEnd', 'desc')
     .limit(1)
     .get();
   if (snap.empty) return null;
   const doc = snap.docs[0];
   const index = readIndex(doc.ref.path, doc.data());
+  if (index.periodEnd.getTime() > period.start.getTime()) {
+    const message = `bundle ${doc.id} covers ${index.periodStart.toISOString()} to ${index.periodEnd.toISOString()}; a new bundle must start at or after ${index.periodEnd.toISOString()}`;
+    throw invalidArgument(`periodStart: ${message}`, {
+      issues: [{ field: 'periodStart', message }],
+      latestArchive: {
+        id: doc.id,
+        periodStart: index.periodStart.toISOString(),
+        periodEnd: index.periodEnd.toISOString(),
+      },
+    });
+  }
   return {
     archiveId: doc.id,
     periodEnd: index.periodEnd,
@@ -235,7 +249,7 @@ export async function archivePeriod(
   }
 
   const started = Date.now();
-  const previous = await previousBundle(deps.db, accountId, period.start);
+  const previous = await chainTip(deps.db, accountId, period);
   const since = previous?.periodEnd ?? period.start;
   // An unreadable compliance export fails the run (the task is retried) rather than signing a
   // bundle without it: unlike a report section, it has no degraded form to stand in for it.

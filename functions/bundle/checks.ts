@@ -431,5 +431,11 @@ export function chainCheck(
   if (Date.parse(parsed.period.end) > Date.parse(manifest.period.start)) {
     return fail('chain', `previous period ${parsed.period.id} overlaps this one`);
   }
+  if (Date.parse(parsed.period.end) < Date.parse(manifest.period.start)) {
+    return fail(
+      'chain',
+      `gap: previous period ${parsed.period.id} ends ${parsed.period.end}, this one starts ${manifest.period.start}; the evidence in between is in no bundle of this chain`,
+    );
+  }
   return pass('chain', `links to ${parsed.period.id} (${previous.sha256})`);
 }

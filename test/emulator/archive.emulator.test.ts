@@ -8,6 +8,7 @@ import { onSchedule } from 'firebase-functions/v2/scheduler';
 import type { Deps } from '../../functions/app/deps';
 import { archiveDepsFrom, archivePeriod, type ArchiveDeps } from '../../functions/bundle/archive';
 import { parseQuarter } from '../../functions/bundle/period';
+import { DAY_MS } from '../../functions/domain/time';
 import { runArchiveTask } from '../../functions/bundle/schedule';
 import { verifyBundle } from '../../functions/bundle/verify';
 import { makeQuarterlyArchiveHandler } from '../../functions/handlers/archive';
@@ -442,6 +443,45 @@ describe('archive routes', () => {
     expect(answer.json).toMatchObject({ error: { code: 'invalid_argument', message } });
   });
 
+  it('the chain cannot fork: an overlapping or back-dated period is a 400 naming the bundle', async () => {
+    const body = {
+      accountId,
+      periodStart: Q3.start.toISOString(),
+      periodEnd: Q3.end.toISOString(),
+    };
+    expect((await create(ownerToken, body)).status).toBeLessThan(300);
+    const refused = [
+      [
+        'overlapping its end',
+        new Date(Q3.end.getTime() - DAY_MS * 10),
+        new Date(Q3.end.getTime() + DAY_MS),
+      ],
+      [
+        'inside it',
+        new Date(Q3.start.getTime() + DAY_MS),
+        new Date(Q3.start.getTime() + DAY_MS * 20),
+      ],
+      ['before it', new Date(Q3.start.getTime() - DAY_MS * 30), Q3.start],
+    ] as const;
+    for (const [what, start, end] of refused) {
+      const answer = await create(ownerToken, {
+        accountId,
+        periodStart: start.toISOString(),
+        periodEnd: end.toISOString(),
+      });
+      expect({ what, status: answer.status }).toEqual({ what, status: 400 });
+      expect(answer.json).toMatchObject({
+        error: {
+          code: 'invalid_argument',
+          message: expect.stringContaining(`bundle 2026-Q3 covers ${Q3.start.toISOString()}`),
+          details: { latestArchive: { id: '2026-Q3', periodEnd: Q3.end.toISOString() } },
+        },
+      });
+    }
+    const stored = await db.collection(`accounts/${accountId}/evidenceArchives`).get();
+    expect(stored.docs.map((d) => d.id)).toEqual(['2026-Q3']);
+  });
+
   it('an auditor may not build bundles (audit:export)', async () => {
     const answer = await create(auditorToken, {
       accountId,
@@ -452,18 +492,19 @@ describe('archive routes', () => {
   });
 
   it('lists archives newest first and hands out a 15-minute download link to readers', async () => {
-    // Q2 and Q3 2026: the HTTP path runs on the real clock, so only past quarters.
-    const q2 = parseQuarter('2026-Q2');
-    await create(ownerToken, {
+    // Q3 2026 and October after it: the HTTP path runs on the real clock, so only past periods,
+    // and the chain only grows forward.
+    const october = await create(ownerToken, {
       accountId,
-      periodStart: q2.start.toISOString(),
-      periodEnd: q2.end.toISOString(),
+      periodStart: Q3.end.toISOString(),
+      periodEnd: '2026-11-01T00:00:00.000Z',
     });
+    expect(october.status).toBe(201);
     const list = await callApi('/soc2-archives', { token: auditorToken, query: { accountId } });
     expect(list.status).toBe(200);
     expect(openApiErrors('GET', '/api/soc2-archives', 200, list.json)).toEqual([]);
     const archives = (list.json as { archives: { id: string }[] }).archives;
-    expect(archives.map((a) => a.id)).toEqual(['2026-Q3', '2026-Q2']);
+    expect(archives.map((a) => a.id)).toEqual(['2026-10-01_2026-11-01', '2026-Q3']);
 
     const link = await callApi('/soc2-archives/2026-Q3/download', {
       token: auditorToken,
@@ -491,9 +532,9 @@ describe('archive routes', () => {
       (await callApi('/soc2-archives', { token: memberToken, query: { accountId } })).status,
     ).toBe(403);
     const other = await accountWithEvents('arch-api-other');
-    await archivePeriod(archiveDeps(), other, Q3);
     // `other` has 2026-Q1 archived; asked through the caller's own account id, it does not exist.
     await archivePeriod(archiveDeps(), other, parseQuarter('2026-Q1'));
+    await archivePeriod(archiveDeps(), other, Q3);
     const answer = await callApi('/soc2-archives/2026-Q1/download', {
       token: ownerToken,
       query: { accountId },

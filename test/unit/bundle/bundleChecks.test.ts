@@ -365,4 +365,16 @@ describe('chain check', () => {
     );
     expect(check({}).detail).toBe('the previous manifest is not a valid manifest');
   });
+
+  it('a gap between the previous period and this one fails, naming both ends', () => {
+    const earlier = {
+      ...previous,
+      period: { id: 'early', start: '2026-03-01T00:00:00.000Z', end: '2026-06-01T00:00:00.000Z' },
+    };
+    const check = chainCheck(linked, { bytes: bytes(JSON.stringify(earlier)), sha256: hex('7') });
+    expect(check.ok).toBe(false);
+    expect(check.detail).toBe(
+      `gap: previous period early ends 2026-06-01T00:00:00.000Z, this one starts ${PERIOD.start}; the evidence in between is in no bundle of this chain`,
+    );
+  });
 });
