@@ -1,6 +1,6 @@
 import type { Firestore } from 'firebase-admin/firestore';
 import * as logger from 'firebase-functions/logger';
-import { archiveCoverageSchema, type ArchiveCoverage } from '../schema/audit';
+import { listArchiveIndex } from '../bundle/archiveIndex';
 import { parseDocument } from '../schema/common';
 import { complianceSettingsSchema } from '../schema/documents';
 import { COMPLIANCE_SETTINGS_DOC, subcollectionPath } from '../schema/paths';
@@ -32,12 +32,10 @@ export async function purgeExpiredAuditEvents(
   const settingsRef = db.doc(
     `${subcollectionPath(accountId, 'settings')}/${COMPLIANCE_SETTINGS_DOC}`,
   );
-  const [settingsSnap, archivesSnap] = await Promise.all([
+  // A malformed index document is left out (and logged): that only shrinks what may be deleted.
+  const [settingsSnap, archiveIndex] = await Promise.all([
     settingsRef.get(),
-    db
-      .collection(subcollectionPath(accountId, 'evidenceArchives'))
-      .where('status', '==', 'complete')
-      .get(),
+    listArchiveIndex(db, accountId),
   ]);
   const settings = parseDocument(
     complianceSettingsSchema,
@@ -49,17 +47,7 @@ export async function purgeExpiredAuditEvents(
     logger.error(refused, { accountId, problem: settings.error.message });
     return { accountId, refused };
   }
-  const archives: ArchiveCoverage[] = [];
-  for (const doc of archivesSnap.docs) {
-    const parsed = parseDocument(archiveCoverageSchema, doc.ref.path, doc.data());
-    if (parsed.ok) archives.push(parsed.value);
-    // Leaving a malformed archive out only shrinks what may be deleted.
-    else
-      logger.error('malformed evidence archive ignored by retention', {
-        accountId,
-        problem: parsed.error.message,
-      });
-  }
+  const archives = archiveIndex.docs.map((doc) => doc.value);
   const plan = planPurge(now, settings.value.retention, archives);
   if ('refused' in plan) {
     logger.info(plan.refused, { accountId });

@@ -6,7 +6,7 @@ import { recordAuditEvent } from '../audit/record';
 import { CATALOGS } from '../catalogs';
 import { invalidArgument, notFound } from '../domain/errors';
 import type { Caller } from '../http/authz';
-import { parseDocument } from '../schema/common';
+import { listedById, parseDocument, parseSnapshot } from '../schema/common';
 import {
   controlStateDocSchema,
   findingDocSchema,
@@ -75,7 +75,7 @@ function audit(
   });
 }
 
-/** Documents of a collection that parse, plus the paths of those that do not (never dropped silently). */
+/** Documents of a collection that parse, plus those that do not (listed by id, never dropped). */
 export async function listParsed<S extends z.ZodType>(
   deps: Pick<Deps, 'db'>,
   path: string,
@@ -84,21 +84,10 @@ export async function listParsed<S extends z.ZodType>(
 ) {
   let query: FirebaseFirestore.Query = deps.db.collection(path);
   for (const { field, value } of filter) query = query.where(field, '==', value);
-  const snapshot = await query.get();
-  const docs: { id: string; value: z.output<S> }[] = [];
-  const malformed: { id: string; problem: string }[] = [];
-  for (const doc of snapshot.docs) {
-    const parsed = parseDocument(schema, doc.ref.path, doc.data());
-    if (parsed.ok) docs.push({ id: doc.id, value: parsed.value });
-    else {
-      logger.warn('malformed compliance record', {
-        path: doc.ref.path,
-        problem: parsed.error.message,
-      });
-      malformed.push({ id: doc.id, problem: parsed.error.message });
-    }
-  }
-  return { docs, malformed };
+  const { docs, malformed } = parseSnapshot(schema, (await query.get()).docs, {
+    purpose: 'compliance records',
+  });
+  return { docs, malformed: listedById(malformed) };
 }
 
 const defined = (filter: Record<string, string | undefined>) =>

@@ -4,7 +4,7 @@ import * as logger from 'firebase-functions/logger';
 import type { Deps } from '../app/deps';
 import { recentAccessChanges } from '../audit/accessHistory';
 import { summarizeAuditLog } from '../audit/summary';
-import { parseDocument } from '../schema/common';
+import { listedByPath, parseDocument, parseSnapshot } from '../schema/common';
 import {
   apiKeySchema,
   blockedIpSchema,
@@ -56,24 +56,11 @@ export class ReportSources {
     ).get();
     // An empty result is still billed as one read.
     this.documentsRead += Math.max(snapshot.size, 1);
-    const parsed: ParsedCollection<z.output<S>> = { docs: [], malformed: [] };
-    for (const doc of snapshot.docs) {
-      const result = parseDocument(schema, doc.ref.path, doc.data());
-      if (result.ok) {
-        parsed.docs.push({ id: result.id, value: result.value });
-      } else {
-        const problem = result.error.issues
-          .map((i) => `${i.path || '(root)'}: ${i.message}`)
-          .join('; ');
-        logger.warn('malformed document in evidence report', {
-          accountId: this.accountId,
-          path: doc.ref.path,
-          problem,
-        });
-        parsed.malformed.push({ path: doc.ref.path, problem });
-      }
-    }
-    return parsed;
+    const { docs, malformed } = parseSnapshot(schema, snapshot.docs, {
+      accountId: this.accountId,
+      purpose: 'evidence report',
+    });
+    return { docs, malformed: listedByPath(malformed) };
   }
 
   members = () => this.once('members', () => this.parsedQuery('members', memberSchema));
@@ -115,13 +102,13 @@ export class ReportSources {
   /** Role and department changes of the report window, from the audit pipeline's history. */
   accessChanges = () =>
     this.once('accessChanges', async () => {
-      const changes = await recentAccessChanges(
+      const history = await recentAccessChanges(
         this.deps.db,
         this.accountId,
         windowStartOf(this.asOf),
       );
-      this.documentsRead += Math.max(changes.length, 1);
-      return changes;
+      this.documentsRead += Math.max(history.changes.length + history.malformed.length, 1);
+      return { changes: history.changes, malformed: listedByPath(history.malformed) };
     });
 
   /** The audit-log summary from the audit pipeline's rollups (exact at any volume). */

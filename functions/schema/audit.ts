@@ -145,9 +145,9 @@ export const auditPageCursorSchema = z.object({
 export type AuditPageCursor = z.output<typeof auditPageCursorSchema>;
 
 /** An evidence archive index document, as far as retention needs it (written by the bundle job). */
-export const archiveCoverageSchema = z.object({
-  periodStart: timestamp,
-  periodEnd: timestamp,
-  status: z.string(),
-});
-export type ArchiveCoverage = z.output<typeof archiveCoverageSchema>;
+export interface ArchiveCoverage {
+  periodStart: Date;
+  /** Exclusive. */
+  periodEnd: Date;
+  status: string;
+}

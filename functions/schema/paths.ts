@@ -43,3 +43,7 @@ export const subcollectionPath = (
   accountId: string,
   collection: Exclude<keyof typeof COLLECTIONS, 'accounts'>,
 ) => `${accountPath(accountId)}/${COLLECTIONS[collection]}`;
+
+/** One bundle's index document, `evidenceArchives/{archiveId}`. */
+export const archiveIndexPath = (accountId: string, archiveId: string) =>
+  `${subcollectionPath(accountId, 'evidenceArchives')}/${archiveId}`;

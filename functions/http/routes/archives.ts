@@ -1,18 +1,16 @@
-import * as logger from 'firebase-functions/logger';
 import { archiveDepsFrom, archivePeriod } from '../../bundle/archive';
+import { listArchiveIndex, readArchiveIndex } from '../../bundle/archiveIndex';
 import { customPeriod } from '../../bundle/period';
 import { notFound } from '../../domain/errors';
 import {
   archiveIdParamSchema,
-  archiveIndexSchema,
   archiveSummary,
   createArchiveBodySchema,
   downloadQuerySchema,
   SIGNATURE_ALGORITHM,
 } from '../../schema/bundle';
 import { accountOnlyQuerySchema } from '../../schema/api';
-import { parseDocument } from '../../schema/common';
-import { subcollectionPath } from '../../schema/paths';
+import { listedById } from '../../schema/common';
 import { authorizeRequest } from '../authz';
 import type { Route } from '../router';
 import { parseInput } from '../validate';
@@ -35,25 +33,9 @@ export const archiveRoutes: Route[] = [
         req.query,
         'audit:read',
       );
-      const snap = await deps.db
-        .collection(subcollectionPath(accountId, 'evidenceArchives'))
-        .orderBy('periodEnd', 'desc')
-        .get();
-      const archives = [];
-      const malformed = [];
-      for (const doc of snap.docs) {
-        const parsed = parseDocument(archiveIndexSchema, doc.ref.path, doc.data());
-        if (parsed.ok) {
-          archives.push(archiveSummary(doc.id, parsed.value));
-        } else {
-          logger.error('malformed evidence archive index', {
-            accountId,
-            problem: parsed.error.message,
-          });
-          malformed.push({ id: doc.id, problem: parsed.error.message });
-        }
-      }
-      return { body: { archives, malformed } };
+      const { docs, malformed } = await listArchiveIndex(deps.db, accountId);
+      const archives = docs.map((doc) => archiveSummary(doc.id, doc.value));
+      return { body: { archives, malformed: listedById(malformed) } };
     },
   },
   {
@@ -65,22 +47,17 @@ export const archiveRoutes: Route[] = [
       } = await authorizeRequest(deps, req.headers, downloadQuerySchema, req.query, 'audit:read');
       const { archiveId } = parseInput(archiveIdParamSchema, params);
       // Looked up under the caller's account only: another account's archive id is just absent.
-      const snap = await deps.db
-        .doc(`${subcollectionPath(accountId, 'evidenceArchives')}/${archiveId}`)
-        .get();
-      if (!snap.exists) throw notFound(`No archive ${archiveId} in account ${accountId}.`);
-      const parsed = parseDocument(archiveIndexSchema, snap.ref.path, snap.data());
-      if (!parsed.ok) {
-        logger.error('malformed evidence archive index', {
-          accountId,
-          problem: parsed.error.message,
-        });
+      const read = await readArchiveIndex(deps.db, accountId, archiveId);
+      if (read.status === 'absent') {
+        throw notFound(`No archive ${archiveId} in account ${accountId}.`);
+      }
+      if (read.status === 'malformed') {
         throw notFound(`Archive ${archiveId} has an invalid index record; ask an operator.`);
       }
       const expiresAt = new Date(deps.now().getTime() + DOWNLOAD_URL_TTL_MS);
       const url = await deps
         .evidenceStore()
-        .signedDownloadUrl(parsed.value.objectPath, expiresAt, `${accountId}-${archiveId}.zip`);
+        .signedDownloadUrl(read.index.objectPath, expiresAt, `${accountId}-${archiveId}.zip`);
       return { body: { url, expiresAt: expiresAt.toISOString() } };
     },
   },
