@@ -7,7 +7,7 @@ import {
 } from '../schema/audit';
 import { parseDocument, parseSnapshot, type MalformedEntry } from '../schema/common';
 import { memberSchema } from '../schema/documents';
-import { subcollectionPath } from '../schema/paths';
+import { accountDocPath, subcollectionPath } from '../schema/paths';
 import { isAlreadyExists } from './firestoreErrors';
 
 type MemberData = Record<string, unknown> | undefined;
@@ -109,7 +109,7 @@ export async function recordAccessChange(
   change: NonNullable<ReturnType<typeof accessChangeFor>>,
 ): Promise<boolean> {
   try {
-    await db.doc(`${subcollectionPath(accountId, 'accessHistory')}/${entryId}`).create(change);
+    await db.doc(accountDocPath(accountId, 'accessHistory', entryId)).create(change);
     return true;
   } catch (error) {
     if (isAlreadyExists(error)) return false;

@@ -3,7 +3,7 @@ import * as logger from 'firebase-functions/logger';
 import { listArchiveIndex } from '../bundle/archiveIndex';
 import { parseDocument } from '../schema/common';
 import { complianceSettingsSchema } from '../schema/documents';
-import { COMPLIANCE_SETTINGS_DOC, subcollectionPath } from '../schema/paths';
+import { complianceSettingsPath, subcollectionPath } from '../schema/paths';
 import { planPurge, type PurgeWindow } from './retentionPlan';
 
 export interface PurgeLimits {
@@ -29,9 +29,7 @@ export async function purgeExpiredAuditEvents(
   now: Date,
   limits: PurgeLimits = DEFAULT_PURGE_LIMITS,
 ): Promise<PurgeResult> {
-  const settingsRef = db.doc(
-    `${subcollectionPath(accountId, 'settings')}/${COMPLIANCE_SETTINGS_DOC}`,
-  );
+  const settingsRef = db.doc(complianceSettingsPath(accountId));
   // A malformed index document is left out (and logged): that only shrinks what may be deleted.
   const [settingsSnap, archiveIndex] = await Promise.all([
     settingsRef.get(),

@@ -1,7 +1,7 @@
 import type { Firestore } from 'firebase-admin/firestore';
 import { archiveIndexSchema, type ArchiveIndex } from '../schema/bundle';
 import { parseSnapshot, type ParsedSnapshot, type StoredDocument } from '../schema/common';
-import { archiveIndexPath, subcollectionPath } from '../schema/paths';
+import { accountDocPath, subcollectionPath } from '../schema/paths';
 
 /**
  * The archive index, `evidenceArchives/{archiveId}`: one document per stored bundle, written once
@@ -51,7 +51,7 @@ export async function readArchiveIndex(
   accountId: string,
   archiveId: string,
 ): Promise<ArchiveIndexRead> {
-  const snap = await db.doc(archiveIndexPath(accountId, archiveId)).get();
+  const snap = await db.doc(accountDocPath(accountId, 'evidenceArchives', archiveId)).get();
   return snap.exists ? readDocument(accountId, snap) : { status: 'absent' };
 }
 
@@ -77,5 +77,5 @@ export async function createArchiveIndex(
   archiveId: string,
   index: ArchiveIndex,
 ): Promise<void> {
-  await db.doc(archiveIndexPath(accountId, archiveId)).create(index);
+  await db.doc(accountDocPath(accountId, 'evidenceArchives', archiveId)).create(index);
 }

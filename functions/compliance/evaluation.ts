@@ -12,7 +12,7 @@ import {
   type ControlStateDoc,
   type ControlTestResult,
 } from '../schema/compliance';
-import { subcollectionPath } from '../schema/paths';
+import { accountDocPath } from '../schema/paths';
 import { findControl } from './controlCatalog';
 import { evaluateControls, type ControlTestConfig } from './controlTests';
 import { gatherControlEvidence } from './evidence';
@@ -31,11 +31,11 @@ import {
  */
 
 export const controlStateRef = (deps: Pick<Deps, 'db'>, accountId: string, controlId: string) =>
-  deps.db.doc(`${subcollectionPath(accountId, 'controlResults')}/${controlId}`);
+  deps.db.doc(accountDocPath(accountId, 'controlResults', controlId));
 const controlDayRef = (deps: Pick<Deps, 'db'>, accountId: string, controlId: string, day: string) =>
   controlStateRef(deps, accountId, controlId).collection('days').doc(day);
 export const findingRef = (deps: Pick<Deps, 'db'>, accountId: string, findingId: string) =>
-  deps.db.doc(`${subcollectionPath(accountId, 'findings')}/${findingId}`);
+  deps.db.doc(accountDocPath(accountId, 'findings', findingId));
 
 /**
  * A stored document parsed, or null when absent. These documents are written only by this module

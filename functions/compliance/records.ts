@@ -5,7 +5,7 @@ import type { Deps } from '../app/deps';
 import { recordAuditEvent } from '../audit/record';
 import { CATALOGS } from '../catalogs';
 import { invalidArgument, notFound } from '../domain/errors';
-import type { Caller } from '../http/authz';
+import type { Caller } from '../domain/caller';
 import { listedById, parseDocument, parseSnapshot } from '../schema/common';
 import {
   controlStateDocSchema,
@@ -19,7 +19,7 @@ import {
   type UpdateFindingBody,
   type UpdateIncidentBody,
 } from '../schema/compliance';
-import { subcollectionPath } from '../schema/paths';
+import { accountDocPath, subcollectionPath } from '../schema/paths';
 import { controlStateRef, findingRef } from './evaluation';
 import { applyFindingUpdate } from './findings';
 import { assessResponseSla } from './incidents';
@@ -203,7 +203,7 @@ export async function updateFinding(
 // Incidents
 
 const incidentRef = (deps: Deps, accountId: string, incidentId: string) =>
-  deps.db.doc(`${subcollectionPath(accountId, 'incidents')}/${incidentId}`);
+  deps.db.doc(accountDocPath(accountId, 'incidents', incidentId));
 
 type TimelineInput = NonNullable<UpdateIncidentBody['timeline']>;
 

@@ -4,20 +4,11 @@ import type { z } from 'zod';
 import * as logger from 'firebase-functions/logger';
 import type { Deps } from '../app/deps';
 import { permissionDenied, planRequired, unauthenticated } from '../domain/errors';
-import { can, levelOf, type Permission, type Role } from '../domain/roles';
-import { parseDocument } from '../schema/common';
-import { accountSchema, memberSchema, type Account } from '../schema/documents';
-import { accountPath, subcollectionPath } from '../schema/paths';
-import { parseInput } from './validate';
-
-export interface Caller {
-  uid: string;
-  email?: string;
-  accountId: string;
-  role: Role;
-  level: number;
-  account: Account;
-}
+import type { Caller } from '../domain/caller';
+import { can, levelOf, type Permission } from '../domain/roles';
+import { parseDocument, parseInput } from '../schema/common';
+import { accountSchema, memberSchema } from '../schema/documents';
+import { accountDocPath, accountPath } from '../schema/paths';
 
 const BEARER = /^Bearer ([A-Za-z0-9._-]+)$/;
 
@@ -57,7 +48,7 @@ export async function authorizeAccount(
 ): Promise<Caller> {
   const [accountSnap, memberSnap] = await Promise.all([
     deps.db.doc(accountPath(accountId)).get(),
-    deps.db.doc(`${subcollectionPath(accountId, 'members')}/${token.uid}`).get(),
+    deps.db.doc(accountDocPath(accountId, 'members', token.uid)).get(),
   ]);
   // A missing account and a missing membership answer alike: no probing for account ids.
   if (!accountSnap.exists || !memberSnap.exists) {

@@ -16,7 +16,7 @@ import {
   type ComplianceSettings,
 } from '../schema/documents';
 import type { IdentityFacts } from '../schema/evidence';
-import { COMPLIANCE_SETTINGS_DOC, subcollectionPath } from '../schema/paths';
+import { complianceSettingsPath, subcollectionPath } from '../schema/paths';
 import type { z } from 'zod';
 import { windowStartOf, type ParsedCollection } from './types';
 
@@ -85,9 +85,7 @@ export class ReportSources {
    */
   complianceSettings = () =>
     this.once('settings', async (): Promise<ComplianceSettings | undefined> => {
-      const snapshot = await this.deps.db
-        .doc(`${subcollectionPath(this.accountId, 'settings')}/${COMPLIANCE_SETTINGS_DOC}`)
-        .get();
+      const snapshot = await this.deps.db.doc(complianceSettingsPath(this.accountId)).get();
       this.documentsRead += 1;
       if (!snapshot.exists) return undefined;
       const parsed = parseDocument(complianceSettingsSchema, snapshot.ref.path, snapshot.data());

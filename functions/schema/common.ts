@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import * as logger from 'firebase-functions/logger';
-import { ValidationError } from '../domain/errors';
+import { invalidArgument, ValidationError } from '../domain/errors';
 
 /**
  * A Firestore Timestamp as stored (admin or client SDK instance, anything with `toDate()`), or a
@@ -113,3 +113,17 @@ export const listedByPath = (malformed: readonly MalformedEntry[]) =>
 /** Malformed entries as the API's lists give them (`malformed: [{id, problem}]`). */
 export const listedById = (malformed: readonly MalformedEntry[]) =>
   malformed.map(({ id, problem }) => ({ id, problem }));
+
+/**
+ * Parses request input with a schema; a failure becomes one 400 whose message names every bad
+ * field, and whose details list them for programs.
+ */
+export function parseInput<S extends z.ZodType>(schema: S, input: unknown): z.output<S> {
+  const result = schema.safeParse(input);
+  if (result.success) return result.data;
+  const issues = result.error.issues.map((i) => ({
+    field: i.path.join('.') || '(body)',
+    message: i.message,
+  }));
+  throw invalidArgument(issues.map((i) => `${i.field}: ${i.message}`).join('; '), { issues });
+}

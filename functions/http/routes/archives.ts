@@ -10,10 +10,9 @@ import {
   SIGNATURE_ALGORITHM,
 } from '../../schema/bundle';
 import { accountOnlyQuerySchema } from '../../schema/api';
-import { listedById } from '../../schema/common';
+import { listedById, parseInput } from '../../schema/common';
 import { authorizeRequest } from '../authz';
 import type { Route } from '../router';
-import { parseInput } from '../validate';
 
 /** How long a download link works (CONTRACT §4). */
 export const DOWNLOAD_URL_TTL_MS = 15 * 60 * 1000;

@@ -15,7 +15,7 @@ import {
 import { complianceStatus } from '../../compliance/status';
 import { notFound, permissionDenied } from '../../domain/errors';
 import { accountIdParam, accountOnlyQuerySchema } from '../../schema/api';
-import { documentId } from '../../schema/common';
+import { documentId, parseInput } from '../../schema/common';
 import {
   createFindingBodySchema,
   createIncidentBodySchema,
@@ -25,12 +25,10 @@ import {
   updateFindingBodySchema,
   updateIncidentBodySchema,
 } from '../../schema/compliance';
-import { authorizeRequest, type Caller } from '../authz';
+import type { Caller } from '../../domain/caller';
+import { COMPLIANCE_WRITE_LEVEL } from '../../domain/roles';
+import { authorizeRequest } from '../authz';
 import type { ApiRequest, Route } from '../router';
-import { parseInput } from '../validate';
-
-/** Level needed to write findings and incidents (dept_lead and above). */
-export const COMPLIANCE_WRITE_LEVEL = 60;
 
 /** Reading needs `audit:read` in the account named by the query string. */
 async function reader(deps: Deps, req: ApiRequest): Promise<Caller> {
