@@ -3,14 +3,14 @@ import type { Response } from 'express';
 import { defaultDeps, type Deps } from '../app/deps';
 import { ROUTES } from '../http/routes';
 import { sendError, sendResult } from '../http/respond';
-import { resolveRoute, type Route } from '../http/router';
+import { resolveRoute, runRoute, type Route } from '../http/router';
 
 /** The single HTTPS entry point for `/api/**`: resolve, run, map errors once. */
 export function makeApiHandler(routes: readonly Route[] = ROUTES, deps: () => Deps = defaultDeps) {
   return async (req: Request, res: Response): Promise<void> => {
     try {
       const { route, params } = resolveRoute(routes, req.method, req.path);
-      const result = await route.handle({
+      const result = await runRoute(route, {
         req: {
           method: req.method,
           path: req.path,

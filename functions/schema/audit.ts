@@ -151,3 +151,11 @@ export interface ArchiveCoverage {
   periodEnd: Date;
   status: string;
 }
+
+/** `GET /api/audit-logs`: events keep every stored field (CONTRACT §4); only id and timestamp are fixed here. */
+export const auditLogPageSchema = z.object({
+  events: z.array(
+    z.object({ id: z.string(), timestamp: z.string().nullable() }).catchall(z.unknown()),
+  ),
+  nextPageToken: z.string().nullable(),
+});
