@@ -1,6 +1,6 @@
 import type { Firestore } from 'firebase-admin/firestore';
 import * as logger from 'firebase-functions/logger';
-import { listArchiveIndex } from '../bundle/archiveIndex';
+import { archiveCoverageSchema, listArchiveIndex } from '../bundle/archiveIndex';
 import { parseDocument } from '../schema/common';
 import { complianceSettingsSchema } from '../schema/documents';
 import { complianceSettingsPath, subcollectionPath } from '../schema/paths';
@@ -33,7 +33,7 @@ export async function purgeExpiredAuditEvents(
   // A malformed index document is left out (and logged): that only shrinks what may be deleted.
   const [settingsSnap, archiveIndex] = await Promise.all([
     settingsRef.get(),
-    listArchiveIndex(db, accountId),
+    listArchiveIndex(db, accountId, archiveCoverageSchema),
   ]);
   const settings = parseDocument(
     complianceSettingsSchema,

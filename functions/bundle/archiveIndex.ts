@@ -1,4 +1,5 @@
 import type { Firestore } from 'firebase-admin/firestore';
+import type { z } from 'zod';
 import { archiveIndexSchema, type ArchiveIndex } from '../schema/bundle';
 import { parseSnapshot, type ParsedSnapshot, type StoredDocument } from '../schema/common';
 import { accountDocPath, subcollectionPath } from '../schema/paths';
@@ -25,23 +26,38 @@ function readDocument(accountId: string, doc: StoredDocument): ArchiveIndexRead 
     : { status: 'malformed', archiveId: bad.id, path: bad.path, problem: bad.problem };
 }
 
-/** Newest period first; equal ends by id, descending (the order of a Firestore `desc` query). */
-const newestFirst = (
-  a: { id: string; value: ArchiveIndex },
-  b: { id: string; value: ArchiveIndex },
-) => b.value.periodEnd.getTime() - a.value.periodEnd.getTime() || b.id.localeCompare(a.id);
+/** The index fields the control tests need: a bundle's period and when it was stored. */
+export const archiveFactsSchema = archiveIndexSchema.pick({
+  status: true,
+  periodStart: true,
+  periodEnd: true,
+  createdAt: true,
+});
 
-/** Every bundle of the account, newest period first, and the index documents that do not parse. */
-export async function listArchiveIndex(
-  db: Firestore,
-  accountId: string,
-): Promise<ParsedSnapshot<ArchiveIndex>> {
+/** The index fields retention needs: which events a complete bundle covers. */
+export const archiveCoverageSchema = archiveIndexSchema.pick({
+  status: true,
+  periodStart: true,
+  periodEnd: true,
+});
+
+/**
+ * Every bundle of the account, newest period first, and the index documents that do not parse.
+ * A reader that needs only some fields passes their projection (`archiveFactsSchema`,
+ * `archiveCoverageSchema`): the rest of the document is the bundle's business.
+ */
+export async function listArchiveIndex<
+  S extends z.ZodType<{ periodEnd: Date }> = typeof archiveIndexSchema,
+>(db: Firestore, accountId: string, schema?: S): Promise<ParsedSnapshot<z.output<S>>> {
   const snapshot = await db.collection(subcollectionPath(accountId, 'evidenceArchives')).get();
-  const parsed = parseSnapshot(archiveIndexSchema, snapshot.docs, {
+  const parsed = parseSnapshot(schema ?? archiveIndexSchema, snapshot.docs, {
     accountId,
     purpose: 'archive index',
-  });
-  parsed.docs.sort(newestFirst);
+  }) as ParsedSnapshot<z.output<S>>;
+  // Newest period first; equal ends by id, descending (the order of a Firestore `desc` query).
+  parsed.docs.sort(
+    (a, b) => b.value.periodEnd.getTime() - a.value.periodEnd.getTime() || b.id.localeCompare(a.id),
+  );
   return parsed;
 }
 

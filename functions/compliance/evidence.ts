@@ -2,7 +2,7 @@ import { Timestamp } from 'firebase-admin/firestore';
 import * as logger from 'firebase-functions/logger';
 import type { Deps } from '../app/deps';
 import { buildReport } from '../report/buildReport';
-import { listArchiveIndex } from '../bundle/archiveIndex';
+import { archiveFactsSchema, listArchiveIndex } from '../bundle/archiveIndex';
 import type { EvidencePointer } from '../schema/compliance';
 import type { EvidenceReport, EvidenceSection } from '../schema/evidence';
 import { subcollectionPath } from '../schema/paths';
@@ -122,14 +122,8 @@ export async function readArchives(deps: Deps, accountId: string): Promise<Slice
   const path = subcollectionPath(accountId, 'evidenceArchives');
   const evidence: EvidencePointer = { source: 'evidenceArchives', pointer: path };
   try {
-    const { docs, malformed } = await listArchiveIndex(deps.db, accountId);
-    const archives = docs.map(({ id, value }) => ({
-      id,
-      status: value.status,
-      periodStart: value.periodStart,
-      periodEnd: value.periodEnd,
-      createdAt: value.createdAt,
-    }));
+    const { docs, malformed } = await listArchiveIndex(deps.db, accountId, archiveFactsSchema);
+    const archives = docs.map(({ id, value }) => ({ id, ...value }));
     return { ok: true, value: archives, malformed: malformed.length, evidence };
   } catch (error) {
     logger.error('evidence archive index unreadable', { accountId, error: String(error) });

@@ -119,7 +119,9 @@ export async function runRoute(
   route: Route,
   ctx: Omit<RouteContext, 'caller' | 'input'>,
 ): Promise<ApiResponse> {
-  if (!route.access || !route.input) return route.handle(ctx);
+  if (!route.access) return route.handle(ctx);
+  // An account route names its account in its input; without one it could not be authorized.
+  if (!route.input) throw new Error(`${route.method} ${route.path} has access but no input`);
   const authorized = await authorizeRoute(ctx.deps, ctx.req, ctx.params, {
     access: route.access,
     input: route.input,
