@@ -1,14 +1,13 @@
 import type { Firestore } from 'firebase-admin/firestore';
-import * as logger from 'firebase-functions/logger';
 import {
   accessHistoryDocSchema,
   accessStateSchema,
   type AccessChange,
   type AccessState,
 } from '../schema/audit';
-import { parseDocument } from '../schema/common';
+import { parseDocument, parseSnapshot, type MalformedEntry } from '../schema/common';
 import { memberSchema } from '../schema/documents';
-import { subcollectionPath } from '../schema/paths';
+import { accountDocPath, subcollectionPath } from '../schema/paths';
 import { isAlreadyExists } from './firestoreErrors';
 
 type MemberData = Record<string, unknown> | undefined;
@@ -72,29 +71,31 @@ export function memberProblem(path: string, data: MemberData): string | undefine
   return parsed.ok ? undefined : parsed.error.message;
 }
 
+/** Access changes that parsed, and the stored entries that did not (reported, never dropped). */
+export interface AccessHistory {
+  changes: AccessChange[];
+  malformed: MalformedEntry[];
+}
+
 /** Role and department changes since `since`, newest first (the access review's recent changes). */
 export async function recentAccessChanges(
   db: Firestore,
   accountId: string,
   since: Date,
   limit = 100,
-): Promise<AccessChange[]> {
+): Promise<AccessHistory> {
   const snapshot = await db
     .collection(subcollectionPath(accountId, 'accessHistory'))
     .where('changedAt', '>=', since)
     .orderBy('changedAt', 'desc')
     .limit(limit)
     .get();
-  const changes: AccessChange[] = [];
-  for (const doc of snapshot.docs) {
-    const parsed = parseDocument(accessHistoryDocSchema, doc.ref.path, doc.data());
-    if (!parsed.ok) {
-      logger.error('malformed access-history entry', { accountId, problem: parsed.error.message });
-      continue;
-    }
-    changes.push({ ...parsed.value, changedAt: parsed.value.changedAt.toISOString() });
-  }
-  return changes;
+  const { docs, malformed } = parseSnapshot(accessHistoryDocSchema, snapshot.docs, {
+    accountId,
+    purpose: 'access history',
+  });
+  const changes = docs.map(({ value }) => ({ ...value, changedAt: value.changedAt.toISOString() }));
+  return { changes, malformed };
 }
 
 /**
@@ -108,7 +109,7 @@ export async function recordAccessChange(
   change: NonNullable<ReturnType<typeof accessChangeFor>>,
 ): Promise<boolean> {
   try {
-    await db.doc(`${subcollectionPath(accountId, 'accessHistory')}/${entryId}`).create(change);
+    await db.doc(accountDocPath(accountId, 'accessHistory', entryId)).create(change);
     return true;
   } catch (error) {
     if (isAlreadyExists(error)) return false;

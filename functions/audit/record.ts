@@ -1,9 +1,8 @@
 import { createHash } from 'node:crypto';
 import { FieldValue, type Firestore } from 'firebase-admin/firestore';
 import { invalidArgument } from '../domain/errors';
-import { parseInput } from '../http/validate';
 import { auditEventInputSchema, type AuditEventInput } from '../schema/audit';
-import { documentId } from '../schema/common';
+import { documentId, parseInput } from '../schema/common';
 import { subcollectionPath } from '../schema/paths';
 import { isAlreadyExists } from './firestoreErrors';
 

@@ -1,9 +1,9 @@
 import type { Firestore } from 'firebase-admin/firestore';
 import * as logger from 'firebase-functions/logger';
-import { archiveCoverageSchema, type ArchiveCoverage } from '../schema/audit';
+import { archiveCoverageSchema, listArchiveIndex } from '../bundle/archiveIndex';
 import { parseDocument } from '../schema/common';
 import { complianceSettingsSchema } from '../schema/documents';
-import { COMPLIANCE_SETTINGS_DOC, subcollectionPath } from '../schema/paths';
+import { complianceSettingsPath, subcollectionPath } from '../schema/paths';
 import { planPurge, type PurgeWindow } from './retentionPlan';
 
 export interface PurgeLimits {
@@ -29,15 +29,11 @@ export async function purgeExpiredAuditEvents(
   now: Date,
   limits: PurgeLimits = DEFAULT_PURGE_LIMITS,
 ): Promise<PurgeResult> {
-  const settingsRef = db.doc(
-    `${subcollectionPath(accountId, 'settings')}/${COMPLIANCE_SETTINGS_DOC}`,
-  );
-  const [settingsSnap, archivesSnap] = await Promise.all([
+  const settingsRef = db.doc(complianceSettingsPath(accountId));
+  // A malformed index document is left out (and logged): that only shrinks what may be deleted.
+  const [settingsSnap, archiveIndex] = await Promise.all([
     settingsRef.get(),
-    db
-      .collection(subcollectionPath(accountId, 'evidenceArchives'))
-      .where('status', '==', 'complete')
-      .get(),
+    listArchiveIndex(db, accountId, archiveCoverageSchema),
   ]);
   const settings = parseDocument(
     complianceSettingsSchema,
@@ -49,17 +45,7 @@ export async function purgeExpiredAuditEvents(
     logger.error(refused, { accountId, problem: settings.error.message });
     return { accountId, refused };
   }
-  const archives: ArchiveCoverage[] = [];
-  for (const doc of archivesSnap.docs) {
-    const parsed = parseDocument(archiveCoverageSchema, doc.ref.path, doc.data());
-    if (parsed.ok) archives.push(parsed.value);
-    // Leaving a malformed archive out only shrinks what may be deleted.
-    else
-      logger.error('malformed evidence archive ignored by retention', {
-        accountId,
-        problem: parsed.error.message,
-      });
-  }
+  const archives = archiveIndex.docs.map((doc) => doc.value);
   const plan = planPurge(now, settings.value.retention, archives);
   if ('refused' in plan) {
     logger.info(plan.refused, { accountId });

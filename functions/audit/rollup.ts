@@ -1,5 +1,5 @@
 import { FieldValue, type Firestore } from 'firebase-admin/firestore';
-import { subcollectionPath } from '../schema/paths';
+import { accountDocPath } from '../schema/paths';
 import { isAlreadyExists, isInvalidArgument } from './firestoreErrors';
 import { withoutActor, type RollupPlan } from './rollupPlan';
 
@@ -24,7 +24,7 @@ function nestedWrite(plan: RollupPlan): Nested {
 }
 
 async function commit(db: Firestore, accountId: string, plan: RollupPlan): Promise<void> {
-  const shardRef = db.doc(`${subcollectionPath(accountId, 'auditRollups')}/${plan.docId}`);
+  const shardRef = db.doc(accountDocPath(accountId, 'auditRollups', plan.docId));
   // The marker's create() and the increments commit together or not at all: a redelivery fails
   // on the existing marker and changes nothing. Blind writes (no reads) keep a hot shard free of
   // transaction contention.

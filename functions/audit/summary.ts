@@ -2,8 +2,8 @@ import type { Firestore } from 'firebase-admin/firestore';
 import * as logger from 'firebase-functions/logger';
 import { withDeadline } from '../domain/deadline';
 import { addDays, startOfUtcDay, utcDay } from '../domain/time';
-import { rollupShardSchema, type AuditLogSummary, type RollupShard } from '../schema/audit';
-import { parseDocument, timestamp } from '../schema/common';
+import { rollupShardSchema, type AuditLogSummary } from '../schema/audit';
+import { parseSnapshot, timestamp } from '../schema/common';
 import { subcollectionPath } from '../schema/paths';
 import { sumRollups, topActors } from './rollupMath';
 
@@ -42,20 +42,12 @@ export async function summarizeAuditLog(
     .where('day', '>=', utcDay(start))
     .where('day', '<=', utcDay(end))
     .get();
-  const shards: RollupShard[] = [];
-  let malformedRollups = 0;
-  for (const doc of snapshot.docs) {
-    const parsed = parseDocument(rollupShardSchema, doc.ref.path, doc.data());
-    if (parsed.ok) {
-      shards.push(parsed.value);
-    } else {
-      malformedRollups++;
-      logger.error('malformed audit rollup left out of the summary', {
-        accountId,
-        problem: parsed.error.message,
-      });
-    }
-  }
+  // A malformed rollup is left out of the sums and counted in `malformedRollups`.
+  const rollups = parseSnapshot(rollupShardSchema, snapshot.docs, {
+    accountId,
+    purpose: 'audit summary',
+  });
+  const shards = rollups.docs.map((doc) => doc.value);
   const totals = sumRollups(shards);
   const top = topActors(totals.actors, TOP_ACTORS);
   // Latest activity is a maximum, which blind increments cannot keep exactly under out-of-order
@@ -85,7 +77,7 @@ export async function summarizeAuditLog(
     })),
     approximateTopActors: totals.actorsOverflow > 0,
     actorsOverflow: totals.actorsOverflow,
-    malformedRollups,
+    malformedRollups: rollups.malformed.length,
     source: 'rollups',
     documentReads: snapshot.size + latest.filter(Boolean).length,
   };

@@ -6,7 +6,7 @@ import { pipeline } from 'node:stream/promises';
 import type { Firestore } from 'firebase-admin/firestore';
 import * as logger from 'firebase-functions/logger';
 import type { Deps } from '../app/deps';
-import { recentAccessChanges } from '../audit/accessHistory';
+import { recentAccessChanges, type AccessHistory } from '../audit/accessHistory';
 import { streamAuditEvents } from '../audit/events';
 import { exportComplianceForPeriod, type ComplianceExport } from '../compliance/export';
 import { buildReport } from '../report/buildReport';
@@ -14,16 +14,14 @@ import { ObjectExistsError, type EvidenceStore } from '../adapters/storage';
 import type { ManifestSigner } from '../adapters/signer';
 import { isAlreadyExists } from '../audit/firestoreErrors';
 import { conflict, invalidArgument } from '../domain/errors';
-import type { AccessChange } from '../schema/audit';
-import {
-  archiveIndexSchema,
-  BUNDLE_FILES,
-  type ArchiveIndex,
-  type Manifest,
-} from '../schema/bundle';
-import { parseDocument } from '../schema/common';
+import { BUNDLE_FILES, type ArchiveIndex, type Manifest } from '../schema/bundle';
 import { evidenceReportSchema, type EvidenceReport } from '../schema/evidence';
-import { subcollectionPath } from '../schema/paths';
+import {
+  createArchiveIndex,
+  latestArchive,
+  readArchiveIndex,
+  type ArchiveIndexRead,
+} from './archiveIndex';
 import type { AuditEventSource } from './auditLog';
 import { buildBundle } from './builder';
 import { renderContents, snapshotOf, type PreviousBundle } from './contents';
@@ -41,8 +39,8 @@ export interface ArchiveDeps {
   events: AuditEventSource;
   /** The evidence report as of a time (report/buildReport.ts). */
   report: (accountId: string, asOf: Date) => Promise<EvidenceReport>;
-  /** Role/department changes since a time, newest first (audit/accessHistory.ts). */
-  accessChanges: (accountId: string, since: Date, limit: number) => Promise<AccessChange[]>;
+  /** Role/department changes since a time, newest first, and malformed entries (audit/accessHistory.ts). */
+  accessChanges: (accountId: string, since: Date, limit: number) => Promise<AccessHistory>;
   /** Control results, findings and incidents of [start, end) (compliance/export.ts). */
   compliance: (accountId: string, start: Date, end: Date) => Promise<ComplianceExport>;
 }
@@ -65,16 +63,10 @@ export interface ArchiveOutcome {
 /** Access-history entries kept in changes.json; more are flagged `truncated`. */
 export const ACCESS_HISTORY_LIMIT = 1000;
 
-const archivesPath = (accountId: string) => subcollectionPath(accountId, 'evidenceArchives');
-
-function readIndex(path: string, data: unknown): ArchiveIndex {
-  const parsed = parseDocument(archiveIndexSchema, path, data);
-  if (!parsed.ok) {
-    // The chain and idempotency depend on it; guessing would be worse than stopping.
-    logger.error('malformed evidence archive index', { path, problem: parsed.error.message });
-    throw conflict(`The archive index ${path} is malformed; an operator must repair it.`);
-  }
-  return parsed.value;
+/** An index document the chain and idempotency depend on: guessing would be worse than stopping. */
+function requireIndex(read: Exclude<ArchiveIndexRead, { status: 'absent' }>): ArchiveIndex {
+  if (read.status === 'ok') return read.index;
+  throw conflict(`The archive index ${read.path} is malformed; an operator must repair it.`);
 }
 
 /**
@@ -87,27 +79,22 @@ async function chainTip(
   accountId: string,
   period: Period,
 ): Promise<PreviousBundle | null> {
-  const snap = await db
-    .collection(archivesPath(accountId))
-    .orderBy('periodEnd', 'desc')
-    .limit(1)
-    .get();
-  if (snap.empty) return null;
-  const doc = snap.docs[0];
-  const index = readIndex(doc.ref.path, doc.data());
+  const read = await latestArchive(db, accountId);
+  if (read.status === 'absent') return null;
+  const index = requireIndex(read);
   if (index.periodEnd.getTime() > period.start.getTime()) {
-    const message = `bundle ${doc.id} covers ${index.periodStart.toISOString()} to ${index.periodEnd.toISOString()}; a new bundle must start at or after ${index.periodEnd.toISOString()}`;
+    const message = `bundle ${read.archiveId} covers ${index.periodStart.toISOString()} to ${index.periodEnd.toISOString()}; a new bundle must start at or after ${index.periodEnd.toISOString()}`;
     throw invalidArgument(`periodStart: ${message}`, {
       issues: [{ field: 'periodStart', message }],
       latestArchive: {
-        id: doc.id,
+        id: read.archiveId,
         periodStart: index.periodStart.toISOString(),
         periodEnd: index.periodEnd.toISOString(),
       },
     });
   }
   return {
-    archiveId: doc.id,
+    archiveId: read.archiveId,
     periodEnd: index.periodEnd,
     manifestSha256: index.manifestSha256,
     state: index.state,
@@ -150,15 +137,18 @@ function indexFor(
 /** Writes the index once; a concurrent run that got there first wrote the same bundle's index. */
 async function createIndex(
   db: Firestore,
-  path: string,
+  accountId: string,
+  archiveId: string,
   index: ArchiveIndex,
 ): Promise<ArchiveIndex> {
   try {
-    await db.doc(path).create(index);
+    await createArchiveIndex(db, accountId, archiveId, index);
     return index;
   } catch (error) {
     if (!isAlreadyExists(error)) throw error;
-    return readIndex(path, (await db.doc(path).get()).data());
+    const read = await readArchiveIndex(db, accountId, archiveId);
+    if (read.status === 'absent') throw error;
+    return requireIndex(read);
   }
 }
 
@@ -173,11 +163,10 @@ async function confirmExisting(
   accountId: string,
   period: Period,
   objectPath: string,
-  indexPath: string,
 ): Promise<ArchiveOutcome> {
-  const indexSnap = await deps.db.doc(indexPath).get();
-  if (indexSnap.exists) {
-    const index = readIndex(indexPath, indexSnap.data());
+  const existing = await readArchiveIndex(deps.db, accountId, period.id);
+  if (existing.status !== 'absent') {
+    const index = requireIndex(existing);
     const stored = await sha256OfStream(deps.store.createReadStream(objectPath));
     if (stored.sha256 !== index.sha256 || stored.size !== index.size) {
       logger.error('evidence bundle differs from its index', { accountId, objectPath });
@@ -224,7 +213,7 @@ async function confirmExisting(
     return {
       status: 'recovered',
       archiveId: period.id,
-      index: await createIndex(deps.db, indexPath, index),
+      index: await createIndex(deps.db, accountId, period.id, index),
     };
   } finally {
     await rm(dir, { recursive: true, force: true });
@@ -243,9 +232,9 @@ export async function archivePeriod(
   period: Period,
 ): Promise<ArchiveOutcome> {
   const objectPath = bundleObjectPath(accountId, period);
-  const indexPath = `${archivesPath(accountId)}/${period.id}`;
-  if ((await deps.db.doc(indexPath).get()).exists || (await deps.store.stat(objectPath))) {
-    return confirmExisting(deps, accountId, period, objectPath, indexPath);
+  const existing = await readArchiveIndex(deps.db, accountId, period.id);
+  if (existing.status !== 'absent' || (await deps.store.stat(objectPath))) {
+    return confirmExisting(deps, accountId, period, objectPath);
   }
 
   const started = Date.now();
@@ -258,10 +247,11 @@ export async function archivePeriod(
     deps.accessChanges(accountId, since, ACCESS_HISTORY_LIMIT + 1),
     deps.compliance(accountId, period.start, period.end),
   ]);
-  const changes = history.filter((c) => Date.parse(c.changedAt) < period.end.getTime());
+  const changes = history.changes.filter((c) => Date.parse(c.changedAt) < period.end.getTime());
   const rendered = renderContents(report, period, previous, {
     changes: changes.slice(0, ACCESS_HISTORY_LIMIT),
     truncated: changes.length > ACCESS_HISTORY_LIMIT,
+    malformed: history.malformed,
   });
   const { stream, done } = buildBundle({
     accountId,
@@ -282,7 +272,7 @@ export async function archivePeriod(
   } catch (error) {
     if (error instanceof ObjectExistsError) {
       // Another run stored this period between our check and our upload.
-      return confirmExisting(deps, accountId, period, objectPath, indexPath);
+      return confirmExisting(deps, accountId, period, objectPath);
     }
     throw error;
   }
@@ -295,7 +285,7 @@ export async function archivePeriod(
     objectPath,
     deps.now(),
   );
-  const stored = await createIndex(deps.db, indexPath, index);
+  const stored = await createIndex(deps.db, accountId, period.id, index);
   logger.info('evidence bundle archived', {
     accountId,
     archiveId: period.id,

@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import type { AccessChange } from '../schema/audit';
 import { BUNDLE_FILES, type StateSnapshot } from '../schema/bundle';
+import type { MalformedEntry } from '../schema/common';
 import type {
   EvidenceReport,
   EvidenceSection,
@@ -177,13 +178,14 @@ export interface RenderedContents {
 
 /**
  * Renders report.json, the CSVs, incident-response.md and changes.json. `accessHistory` is the
- * role/department change log since the previous bundle (newest first, possibly truncated).
+ * role/department change log since the previous bundle (newest first, possibly truncated), with
+ * the stored entries that failed their schema.
  */
 export function renderContents(
   report: EvidenceReport,
   period: Period,
   previous: PreviousBundle | null,
-  accessHistory: { changes: AccessChange[]; truncated: boolean },
+  accessHistory: { changes: AccessChange[]; truncated: boolean; malformed: MalformedEntry[] },
 ): RenderedContents {
   const text = (content: string) => Buffer.from(content, 'utf8');
   const files: { name: string; content: Buffer }[] = [

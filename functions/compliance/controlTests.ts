@@ -1,5 +1,5 @@
 import { quarterBefore, quarterContaining } from '../domain/quarter';
-import type { Role } from '../domain/roles';
+import { PRIVILEGED_LEVEL, type Role } from '../domain/roles';
 import { addHours, daysBetween, utcDay } from '../domain/time';
 import type { ControlTestResult, ControlTestStatus, EvidencePointer } from '../schema/compliance';
 import { CONTROLS } from './controlCatalog';
@@ -87,7 +87,6 @@ export const DEFAULT_CONTROL_TEST_CONFIG: Readonly<ControlTestConfig> = Object.f
   maxOwners: 3,
 });
 
-export const PRIVILEGED_LEVEL = 80;
 export const API_KEY_MAX_IDLE_DAYS = 90;
 export const MIN_AUDIT_RETENTION_DAYS = 365;
 export const ACTIVITY_WINDOW_HOURS = 24;

@@ -13,7 +13,7 @@ import {
   type ControlStateDoc,
   type ControlTestResult,
 } from '../schema/compliance';
-import { subcollectionPath } from '../schema/paths';
+import { accountDocPath } from '../schema/paths';
 import { findControl } from './controlCatalog';
 import { evaluateControls, type ControlTestConfig } from './controlTests';
 import { enableEvaluationOnWrite } from './evaluationRequests';
@@ -27,11 +27,11 @@ import { SYSTEM_ACTOR, closeAutoFinding, newAutoFinding, planAutoFinding } from 
  */
 
 export const controlStateRef = (deps: Pick<Deps, 'db'>, accountId: string, controlId: string) =>
-  deps.db.doc(`${subcollectionPath(accountId, 'controlResults')}/${controlId}`);
+  deps.db.doc(accountDocPath(accountId, 'controlResults', controlId));
 const controlDayRef = (deps: Pick<Deps, 'db'>, accountId: string, controlId: string, day: string) =>
   controlStateRef(deps, accountId, controlId).collection('days').doc(day);
 export const findingRef = (deps: Pick<Deps, 'db'>, accountId: string, findingId: string) =>
-  deps.db.doc(`${subcollectionPath(accountId, 'findings')}/${findingId}`);
+  deps.db.doc(accountDocPath(accountId, 'findings', findingId));
 
 /**
  * A stored document parsed, or null when absent. These documents are written only by this module

@@ -3,7 +3,7 @@ import type { Deps } from '../app/deps';
 import { isAlreadyExists } from '../audit/firestoreErrors';
 import { parseDocument } from '../schema/common';
 import { controlEvaluationStateSchema, type ControlEvaluationState } from '../schema/compliance';
-import { subcollectionPath } from '../schema/paths';
+import { accountDocPath } from '../schema/paths';
 
 /**
  * Evidence writes ask for a re-evaluation of the account's controls (CONTRACT §4: the compliance
@@ -18,7 +18,7 @@ export const EVALUATION_LEASE_MS = 120_000;
 export const MAX_EVALUATION_RUNS = 5;
 
 const stateRef = (deps: Pick<Deps, 'db'>, accountId: string) =>
-  deps.db.doc(`${subcollectionPath(accountId, 'controlEvaluation')}/state`);
+  deps.db.doc(accountDocPath(accountId, 'controlEvaluation', 'state'));
 
 function parseState(path: string, data: unknown): ControlEvaluationState | null {
   if (data === undefined) return null;

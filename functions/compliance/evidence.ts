@@ -3,8 +3,7 @@ import * as logger from 'firebase-functions/logger';
 import type { Deps } from '../app/deps';
 import { addHours } from '../domain/time';
 import { buildReport } from '../report/buildReport';
-import { archiveIndexSchema } from '../schema/bundle';
-import { parseDocument } from '../schema/common';
+import { archiveFactsSchema, listArchiveIndex } from '../bundle/archiveIndex';
 import type { EvidencePointer } from '../schema/compliance';
 import type { EvidenceReport, EvidenceSection } from '../schema/evidence';
 import { subcollectionPath } from '../schema/paths';
@@ -29,13 +28,6 @@ export const CONTROL_SECTION_SLUGS: SectionSlug[] = (
 )
   .filter(([, key]) => CONTROLS.some((c) => c.evidence.sections.includes(key)))
   .map(([slug]) => slug);
-
-/** The archive index fields the bundle test needs; the rest of the document is the bundle's. */
-const archiveFactsSchema = archiveIndexSchema.pick({
-  status: true,
-  periodStart: true,
-  periodEnd: true,
-});
 
 const reportPointer = (section: SectionKey, pointer: string): EvidencePointer => ({
   source: 'report',
@@ -131,26 +123,9 @@ export async function readArchives(deps: Deps, accountId: string): Promise<Slice
   const path = subcollectionPath(accountId, 'evidenceArchives');
   const evidence: EvidencePointer = { source: 'evidenceArchives', pointer: path };
   try {
-    const snapshot = await deps.db.collection(path).get();
-    const archives: ArchiveEntry[] = [];
-    let malformed = 0;
-    for (const doc of snapshot.docs) {
-      const parsed = parseDocument(
-        archiveFactsSchema.extend({ createdAt: archiveIndexSchema.shape.createdAt }),
-        doc.ref.path,
-        doc.data(),
-      );
-      if (parsed.ok) archives.push({ id: doc.id, ...parsed.value });
-      else {
-        malformed += 1;
-        logger.warn('malformed evidence archive index document', {
-          accountId,
-          problem: parsed.error.message,
-        });
-      }
-    }
-    archives.sort((a, b) => b.periodEnd.getTime() - a.periodEnd.getTime());
-    return { ok: true, value: archives, malformed, evidence };
+    const { docs, malformed } = await listArchiveIndex(deps.db, accountId, archiveFactsSchema);
+    const archives = docs.map(({ id, value }) => ({ id, ...value }));
+    return { ok: true, value: archives, malformed: malformed.length, evidence };
   } catch (error) {
     logger.error('evidence archive index unreadable', { accountId, error: String(error) });
     return { ok: false, reason: 'evidence archive index unreadable', evidence };

@@ -1,7 +1,6 @@
 import type { Deps } from '../app/deps';
 import { utcDay } from '../domain/time';
 import { controlDayDocSchema, findingDocSchema, incidentDocSchema } from '../schema/compliance';
-import { subcollectionPath } from '../schema/paths';
 import { CONTROLS } from './controlCatalog';
 import { controlStateRef } from './evaluation';
 import { findingView, incidentView, listParsed } from './records';
@@ -34,8 +33,8 @@ export async function exportComplianceForPeriod(
         return snapshot.docs.map((doc) => controlDayDocSchema.safeParse(doc.data()));
       }),
     ),
-    listParsed(deps, subcollectionPath(accountId, 'findings'), findingDocSchema, []),
-    listParsed(deps, subcollectionPath(accountId, 'incidents'), incidentDocSchema, []),
+    listParsed(deps, accountId, 'findings', findingDocSchema),
+    listParsed(deps, accountId, 'incidents', incidentDocSchema),
   ]);
   const parsedDays = days.flat();
   return {

@@ -5,8 +5,8 @@ import type { Deps } from '../app/deps';
 import { recordAuditEvent } from '../audit/record';
 import { CATALOGS } from '../catalogs';
 import { invalidArgument, notFound } from '../domain/errors';
-import type { Caller } from '../http/authz';
-import { parseDocument } from '../schema/common';
+import type { Caller } from '../domain/caller';
+import { listedById, parseDocument, parseSnapshot } from '../schema/common';
 import {
   controlStateDocSchema,
   findingDocSchema,
@@ -19,7 +19,7 @@ import {
   type UpdateFindingBody,
   type UpdateIncidentBody,
 } from '../schema/compliance';
-import { subcollectionPath } from '../schema/paths';
+import { accountDocPath, subcollectionPath } from '../schema/paths';
 import { controlStateRef, findingRef } from './evaluation';
 import { applyFindingUpdate } from './findings';
 import { assessResponseSla } from './incidents';
@@ -75,36 +75,26 @@ function audit(
   });
 }
 
-/** Documents of a collection that parse, plus the paths of those that do not (never dropped silently). */
+/**
+ * Findings or incidents of an account, narrowed by equality on the filter's defined fields, that
+ * parse, plus those that do not (listed by id, never dropped).
+ */
 export async function listParsed<S extends z.ZodType>(
   deps: Pick<Deps, 'db'>,
-  path: string,
+  accountId: string,
+  collection: 'findings' | 'incidents',
   schema: S,
-  filter: { field: string; value: string }[],
+  filter: Record<string, string | undefined> = {},
 ) {
-  let query: FirebaseFirestore.Query = deps.db.collection(path);
-  for (const { field, value } of filter) query = query.where(field, '==', value);
-  const snapshot = await query.get();
-  const docs: { id: string; value: z.output<S> }[] = [];
-  const malformed: { id: string; problem: string }[] = [];
-  for (const doc of snapshot.docs) {
-    const parsed = parseDocument(schema, doc.ref.path, doc.data());
-    if (parsed.ok) docs.push({ id: doc.id, value: parsed.value });
-    else {
-      logger.warn('malformed compliance record', {
-        path: doc.ref.path,
-        problem: parsed.error.message,
-      });
-      malformed.push({ id: doc.id, problem: parsed.error.message });
-    }
+  let query: FirebaseFirestore.Query = deps.db.collection(subcollectionPath(accountId, collection));
+  for (const [field, value] of Object.entries(filter)) {
+    if (value !== undefined) query = query.where(field, '==', value);
   }
-  return { docs, malformed };
+  const { docs, malformed } = parseSnapshot(schema, (await query.get()).docs, {
+    purpose: 'compliance records',
+  });
+  return { docs, malformed: listedById(malformed) };
 }
-
-const defined = (filter: Record<string, string | undefined>) =>
-  Object.entries(filter)
-    .filter((e): e is [string, string] => e[1] !== undefined)
-    .map(([field, value]) => ({ field, value }));
 
 // ---------------------------------------------------------------------------------------------
 // Findings
@@ -141,9 +131,10 @@ export async function listFindings(
 ) {
   const { docs, malformed } = await listParsed(
     deps,
-    subcollectionPath(accountId, 'findings'),
+    accountId,
+    'findings',
     findingDocSchema,
-    defined(filter),
+    filter,
   );
   const findings = docs
     .map((d) => findingView(d.id, d.value))
@@ -165,28 +156,49 @@ async function controlFailing(
   return state.ok && state.value.latest.status === 'fail';
 }
 
+type Changes = HistoryEntry['changes'];
+
 /**
- * Reads a finding or incident inside an update transaction: 404 when absent, and 400 (logged)
- * when the stored record fails its schema, since an update cannot be applied to it safely.
+ * One update of a finding or incident. The record is read and changed in one transaction (a
+ * concurrent PATCH cannot lose the other's history entry): 404 when absent, 400 (logged) when the
+ * stored record fails its schema, since an update cannot be applied to it safely. `change`
+ * returns the new record and its changes, or no changes when nothing changed (nothing written,
+ * no audit event).
  */
-async function readForUpdate<S extends z.ZodType>(
-  tx: FirebaseFirestore.Transaction,
-  ref: FirebaseFirestore.DocumentReference,
-  schema: S,
-  what: 'Finding' | 'Incident',
-  accountId: string,
-): Promise<z.output<S>> {
-  const snap = await tx.get(ref);
-  if (!snap.exists) throw notFound(`No ${what.toLowerCase()} ${ref.id} in account ${accountId}.`);
-  const current = parseDocument(schema, ref.path, snap.data());
-  if (!current.ok) {
-    logger.error(`malformed ${what.toLowerCase()} cannot be updated`, {
-      path: ref.path,
-      problem: current.error.message,
-    });
-    throw invalidArgument(`${what} ${ref.id} is stored in an invalid shape and cannot be updated.`);
+async function updateRecord<S extends z.ZodType<FirebaseFirestore.DocumentData>>(
+  deps: Deps,
+  caller: Caller,
+  record: { ref: FirebaseFirestore.DocumentReference; schema: S; kind: 'finding' | 'incident' },
+  change: (
+    tx: FirebaseFirestore.Transaction,
+    current: z.output<S>,
+    now: Date,
+  ) => Promise<{ next: z.output<S>; changes?: Changes }>,
+): Promise<{ next: z.output<S>; now: Date }> {
+  const { ref, schema, kind } = record;
+  const now = deps.now();
+  const outcome = await deps.db.runTransaction(async (tx) => {
+    const snap = await tx.get(ref);
+    if (!snap.exists) throw notFound(`No ${kind} ${ref.id} in account ${caller.accountId}.`);
+    const current = parseDocument(schema, ref.path, snap.data());
+    if (!current.ok) {
+      logger.error(`malformed ${kind} cannot be updated`, {
+        path: ref.path,
+        problem: current.error.message,
+      });
+      const what = kind === 'finding' ? 'Finding' : 'Incident';
+      throw invalidArgument(
+        `${what} ${ref.id} is stored in an invalid shape and cannot be updated.`,
+      );
+    }
+    const updated = await change(tx, current.value, now);
+    if (updated.changes) tx.set(ref, updated.next);
+    return updated;
+  });
+  if (outcome.changes) {
+    await audit(deps, caller, `${kind}.update`, kind, ref.id, now, outcome.changes);
   }
-  return current.value;
+  return { next: outcome.next, now };
 }
 
 export async function updateFinding(
@@ -195,26 +207,25 @@ export async function updateFinding(
   findingId: string,
   update: UpdateFindingBody,
 ) {
-  const now = deps.now();
   const ref = findingRef(deps, caller.accountId, findingId);
-  const outcome = await deps.db.runTransaction(async (tx) => {
-    const finding = await readForUpdate(tx, ref, findingDocSchema, 'Finding', caller.accountId);
-    const failing = await controlFailing(tx, deps, caller.accountId, finding.controlId);
-    const applied = applyFindingUpdate(finding, update, caller.uid, now, failing);
-    if (applied) tx.set(ref, applied.finding);
-    return { finding: applied?.finding ?? finding, entry: applied?.entry ?? null };
-  });
-  if (outcome.entry) {
-    await audit(deps, caller, 'finding.update', 'finding', findingId, now, outcome.entry.changes);
-  }
-  return findingView(findingId, outcome.finding);
+  const { next } = await updateRecord(
+    deps,
+    caller,
+    { ref, schema: findingDocSchema, kind: 'finding' },
+    async (tx, finding, now) => {
+      const failing = await controlFailing(tx, deps, caller.accountId, finding.controlId);
+      const applied = applyFindingUpdate(finding, update, caller.uid, now, failing);
+      return { next: applied?.finding ?? finding, changes: applied?.entry.changes };
+    },
+  );
+  return findingView(findingId, next);
 }
 
 // ---------------------------------------------------------------------------------------------
 // Incidents
 
 const incidentRef = (deps: Deps, accountId: string, incidentId: string) =>
-  deps.db.doc(`${subcollectionPath(accountId, 'incidents')}/${incidentId}`);
+  deps.db.doc(accountDocPath(accountId, 'incidents', incidentId));
 
 type TimelineInput = NonNullable<UpdateIncidentBody['timeline']>;
 
@@ -254,9 +265,10 @@ export async function listIncidents(deps: Deps, accountId: string, filter: { pha
   const now = deps.now();
   const { docs, malformed } = await listParsed(
     deps,
-    subcollectionPath(accountId, 'incidents'),
+    accountId,
+    'incidents',
     incidentDocSchema,
-    defined(filter),
+    filter,
   );
   const incidents = docs
     .map((d) => incidentView(d.id, d.value, now))
@@ -276,32 +288,31 @@ export async function updateIncident(
   incidentId: string,
   update: UpdateIncidentBody,
 ) {
-  const now = deps.now();
   const ref = incidentRef(deps, caller.accountId, incidentId);
-  const outcome = await deps.db.runTransaction(async (tx) => {
-    const incident = await readForUpdate(tx, ref, incidentDocSchema, 'Incident', caller.accountId);
-    const changes: HistoryEntry['changes'] = INCIDENT_FIELDS.filter(
-      (f) => update[f] !== undefined && JSON.stringify(update[f]) !== JSON.stringify(incident[f]),
-    ).map((field) => ({ field, oldValue: incident[field], newValue: update[field] }));
-    const added = timelineEntries(update.timeline ?? [], incident.detectedAt);
-    if (added.length > 0) {
-      changes.push({ field: 'timeline', oldValue: null, newValue: update.timeline });
-    }
-    if (changes.length === 0) return { incident, changes };
-    const next: IncidentDoc = {
-      ...incident,
-      ...Object.fromEntries(
-        changes.filter((c) => c.field !== 'timeline').map((c) => [c.field, c.newValue]),
-      ),
-      timeline: [...incident.timeline, ...added],
-      updatedAt: now,
-      history: [...incident.history, { at: iso(now), by: caller.uid, changes }],
-    };
-    tx.set(ref, next);
-    return { incident: next, changes };
-  });
-  if (outcome.changes.length > 0) {
-    await audit(deps, caller, 'incident.update', 'incident', incidentId, now, outcome.changes);
-  }
-  return incidentView(incidentId, outcome.incident, now);
+  const { next, now } = await updateRecord(
+    deps,
+    caller,
+    { ref, schema: incidentDocSchema, kind: 'incident' },
+    async (_tx, incident, now) => {
+      const changes: Changes = INCIDENT_FIELDS.filter(
+        (f) => update[f] !== undefined && JSON.stringify(update[f]) !== JSON.stringify(incident[f]),
+      ).map((field) => ({ field, oldValue: incident[field], newValue: update[field] }));
+      const added = timelineEntries(update.timeline ?? [], incident.detectedAt);
+      if (added.length > 0) {
+        changes.push({ field: 'timeline', oldValue: null, newValue: update.timeline });
+      }
+      if (changes.length === 0) return { next: incident };
+      const next: IncidentDoc = {
+        ...incident,
+        ...Object.fromEntries(
+          changes.filter((c) => c.field !== 'timeline').map((c) => [c.field, c.newValue]),
+        ),
+        timeline: [...incident.timeline, ...added],
+        updatedAt: now,
+        history: [...incident.history, { at: iso(now), by: caller.uid, changes }],
+      };
+      return { next, changes };
+    },
+  );
+  return incidentView(incidentId, next, now);
 }

@@ -1,6 +1,5 @@
-import * as logger from 'firebase-functions/logger';
 import type { Deps } from '../app/deps';
-import { parseDocument } from '../schema/common';
+import { parseSnapshot } from '../schema/common';
 import { controlStateDocSchema, type ControlTestResult } from '../schema/compliance';
 import { subcollectionPath } from '../schema/paths';
 import { CONTROLS } from './controlCatalog';
@@ -32,15 +31,14 @@ export async function storedControlResults(
 ): Promise<{ results: ControlTestResult[]; evaluatedAt: Date | null }> {
   const now = deps.now();
   const snapshot = await deps.db.collection(subcollectionPath(accountId, 'controlResults')).get();
-  const stored = new Map<string, ControlTestResult | 'malformed'>();
-  for (const doc of snapshot.docs) {
-    const parsed = parseDocument(controlStateDocSchema, doc.ref.path, doc.data());
-    if (parsed.ok) stored.set(doc.id, parsed.value.latest);
-    else {
-      logger.warn('malformed stored control result', { accountId, problem: parsed.error.message });
-      stored.set(doc.id, 'malformed');
-    }
-  }
+  const { docs, malformed } = parseSnapshot(controlStateDocSchema, snapshot.docs, {
+    accountId,
+    purpose: 'stored control results',
+  });
+  const stored = new Map<string, ControlTestResult | 'malformed'>([
+    ...docs.map(({ id, value }) => [id, value.latest] as const),
+    ...malformed.map(({ id }) => [id, 'malformed'] as const),
+  ]);
   const results = CONTROLS.map((control) => {
     const found = stored.get(control.id);
     if (found === undefined) return inconclusive(control.id, NOT_EVALUATED, now);

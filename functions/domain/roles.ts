@@ -47,6 +47,12 @@ export const ROLE_LEVELS: Readonly<Record<Role, number>> = Object.freeze({
 /** Level at or above which a member reaches every resource regardless of ACLs (CONTRACT §2). */
 export const ALL_RESOURCES_LEVEL = 80;
 
+/** Level at or above which a member is privileged (owners, admins) and must enroll MFA (CC6.1). */
+export const PRIVILEGED_LEVEL = 80;
+
+/** Level needed to write findings and incidents through the API (dept_lead and above). */
+export const COMPLIANCE_WRITE_LEVEL = 60;
+
 const READ_ONLY: readonly Permission[] = ['recipes:read', 'workflows:read', 'departments:read'];
 
 export const ROLE_PERMISSIONS: Readonly<Record<Role, readonly Permission[]>> = Object.freeze({

@@ -4,7 +4,7 @@ import { defaultDeps, type Deps } from '../app/deps';
 import { ROUTES } from '../http/routes';
 import { requireJsonBody } from '../http/mediaType';
 import { sendError, sendResult } from '../http/respond';
-import { resolveRoute, type Route } from '../http/router';
+import { resolveRoute, runRoute, type Route } from '../http/router';
 
 /** The single HTTPS entry point for `/api/**`: resolve, run, map errors once. */
 export function makeApiHandler(routes: readonly Route[] = ROUTES, deps: () => Deps = defaultDeps) {
@@ -12,7 +12,7 @@ export function makeApiHandler(routes: readonly Route[] = ROUTES, deps: () => De
     try {
       const { route, params } = resolveRoute(routes, req.method, req.path);
       requireJsonBody(req.headers);
-      const result = await route.handle({
+      const result = await runRoute(route, {
         req: {
           method: req.method,
           path: req.path,

@@ -1,23 +1,16 @@
 import type { IncomingHttpHeaders } from 'node:http';
 import type { DecodedIdToken } from 'firebase-admin/auth';
-import type { z } from 'zod';
+import { z } from 'zod';
 import * as logger from 'firebase-functions/logger';
 import type { Deps } from '../app/deps';
 import { permissionDenied, planRequired, unauthenticated } from '../domain/errors';
-import { can, levelOf, type Permission, type Role } from '../domain/roles';
-import { parseDocument } from '../schema/common';
-import { accountSchema, memberSchema, type Account } from '../schema/documents';
-import { accountPath, subcollectionPath } from '../schema/paths';
-import { parseInput } from './validate';
-
-export interface Caller {
-  uid: string;
-  email?: string;
-  accountId: string;
-  role: Role;
-  level: number;
-  account: Account;
-}
+import type { Caller } from '../domain/caller';
+import { can, levelOf, type Permission } from '../domain/roles';
+import { accountIdParam } from '../schema/api';
+import { parseDocument, parseInput } from '../schema/common';
+import { accountSchema, memberSchema } from '../schema/documents';
+import { accountDocPath, accountPath } from '../schema/paths';
+import { inputSchemaAt, type ApiRequest, type RouteAccess, type RouteInput } from './router';
 
 const BEARER = /^Bearer ([A-Za-z0-9._-]+)$/;
 
@@ -57,7 +50,7 @@ export async function authorizeAccount(
 ): Promise<Caller> {
   const [accountSnap, memberSnap] = await Promise.all([
     deps.db.doc(accountPath(accountId)).get(),
-    deps.db.doc(`${subcollectionPath(accountId, 'members')}/${token.uid}`).get(),
+    deps.db.doc(accountDocPath(accountId, 'members', token.uid)).get(),
   ]);
   // A missing account and a missing membership answer alike: no probing for account ids.
   if (!accountSnap.exists || !memberSnap.exists) {
@@ -92,19 +85,46 @@ export async function authorizeAccount(
   };
 }
 
+/** Read before authorization from an input validated only after it. */
+const accountOfInput = z.looseObject({ accountId: accountIdParam });
+
+/** A permission, then (for some writes) a minimum role level, in the account. */
+async function authorizeMember(
+  deps: Deps,
+  token: DecodedIdToken,
+  accountId: string,
+  access: RouteAccess,
+): Promise<Caller> {
+  const caller = await authorizeAccount(deps, token, accountId, access.permission);
+  if (access.level && caller.level < access.level.min) {
+    throw permissionDenied(
+      `Role ${caller.role} (level ${caller.level}) cannot ${access.level.to}; level ${access.level.min} is required.`,
+    );
+  }
+  return caller;
+}
+
 /**
  * The order every account route follows: the token (401), then the input (400), then membership,
- * plan and permission in the account the input names (403). Evidence and cache come after.
+ * plan and permission in the account the input names (403), then the path parameters (400).
+ * An input validated after authorization is read only for its `accountId` before it.
  */
-export async function authorizeRequest<S extends z.ZodType<{ accountId: string }>>(
+export async function authorizeRoute(
   deps: Deps,
-  headers: IncomingHttpHeaders,
-  schema: S,
-  input: unknown,
-  permission: Permission,
-): Promise<{ caller: Caller; input: z.output<S> }> {
-  const token = await authenticate(deps, headers);
-  const parsed = parseInput(schema, input);
-  const caller = await authorizeAccount(deps, token, parsed.accountId, permission);
-  return { caller, input: parsed };
+  req: ApiRequest,
+  rawParams: Record<string, string>,
+  route: { access: RouteAccess; input: RouteInput; params?: z.ZodType },
+): Promise<{ caller: Caller; input: unknown; params: Record<string, string> }> {
+  const token = await authenticate(deps, req.headers);
+  const raw = route.input.in === 'query' ? req.query : req.body;
+  const early = route.input.afterAuthorization
+    ? undefined
+    : parseInput(inputSchemaAt(route.input, deps.now()), raw);
+  const { accountId } = early ?? parseInput(accountOfInput, raw ?? {});
+  const caller = await authorizeMember(deps, token, accountId, route.access);
+  const params = route.params
+    ? (parseInput(route.params, rawParams) as Record<string, string>)
+    : rawParams;
+  const input = early ?? parseInput(inputSchemaAt(route.input, deps.now()), raw);
+  return { caller, input, params };
 }

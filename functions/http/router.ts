@@ -1,6 +1,10 @@
 import type { IncomingHttpHeaders } from 'node:http';
+import type { z } from 'zod';
 import type { Deps } from '../app/deps';
+import type { Caller } from '../domain/caller';
 import { methodNotAllowed, notFound } from '../domain/errors';
+import type { Permission } from '../domain/roles';
+import { authorizeRoute } from './authz';
 
 export type HttpMethod = 'GET' | 'POST' | 'PATCH' | 'DELETE';
 
@@ -21,17 +25,109 @@ export interface ApiResponse {
   headers?: Record<string, string>;
 }
 
+/** A success response as the OpenAPI document describes it. */
+export interface ResponseDoc {
+  description: string;
+  /** The JSON body's schema and its name under `#/components/schemas`. */
+  body?: { id: string; schema: z.ZodType };
+  headers?: Record<string, unknown>;
+  /** Content types other than JSON (the CSV export). */
+  otherContent?: Record<string, unknown>;
+}
+
+/** What the OpenAPI document says of a route besides what its declarations already say. */
+export interface RouteDoc {
+  summary: string;
+  description?: string;
+  /** Descriptions of query parameters, by name. */
+  parameters?: Record<string, string>;
+  responses: Record<number, ResponseDoc>;
+  /** Error statuses beyond those of every account route (400, 401, 403, 405). */
+  errors?: number[];
+}
+
+/** Who may call an account route: a permission, and for some writes a minimum role level. */
+export interface RouteAccess {
+  permission: Permission;
+  level?: { min: number; to: string };
+}
+
+/** The request input of an account route; it names the account (`accountId`). */
+export interface RouteInput {
+  in: 'query' | 'body';
+  /** A factory when the schema depends on the clock (dates that must not be in the future). */
+  schema: z.ZodType<{ accountId: string }> | ((now: Date) => z.ZodType<{ accountId: string }>);
+  /**
+   * Validate all but `accountId` only after authorization, so outsiders learn nothing from
+   * validation messages (compliance writes). Otherwise the whole input is checked first (400
+   * before 403).
+   */
+  afterAuthorization?: boolean;
+}
+
+/** The input schema of a route as of `now`. */
+export const inputSchemaAt = (input: RouteInput, now: Date) =>
+  typeof input.schema === 'function' ? input.schema(now) : input.schema;
+
 export interface RouteContext {
   req: ApiRequest;
   params: Record<string, string>;
   deps: Deps;
+  /** Set on account routes, by the router, once the caller is authorized. */
+  caller?: Caller;
+  /** The parsed input of an account route. */
+  input?: unknown;
 }
 
 export interface Route {
   method: HttpMethod;
   /** Segments starting with `:` capture one path segment, e.g. `/soc2-archives/:archiveId/download`. */
   path: string;
+  doc: RouteDoc;
+  /** Absent on public routes (health, this API's description, the public key). */
+  access?: RouteAccess;
+  input?: RouteInput;
+  /** Path parameters, validated after authorization. */
+  params?: z.ZodType;
   handle(ctx: RouteContext): Promise<ApiResponse>;
+}
+
+/** The context an account route's handler sees: the authorized caller and its parsed input. */
+export interface AccountContext<I> extends RouteContext {
+  caller: Caller;
+  input: I;
+}
+
+/** Declares an account route; the router authorizes and parses before `handle` runs. */
+export function accountRoute<S extends z.ZodType<{ accountId: string }>>(route: {
+  method: HttpMethod;
+  path: string;
+  doc: RouteDoc;
+  access: RouteAccess;
+  input: RouteInput & { schema: S | ((now: Date) => S) };
+  params?: z.ZodType;
+  handle(ctx: AccountContext<z.output<S>>): Promise<ApiResponse>;
+}): Route {
+  return {
+    ...route,
+    handle: (ctx) => route.handle(ctx as AccountContext<z.output<S>>),
+  };
+}
+
+/** Runs a resolved route; an account route's handler runs only once its caller is authorized. */
+export async function runRoute(
+  route: Route,
+  ctx: Omit<RouteContext, 'caller' | 'input'>,
+): Promise<ApiResponse> {
+  if (!route.access) return route.handle(ctx);
+  // An account route names its account in its input; without one it could not be authorized.
+  if (!route.input) throw new Error(`${route.method} ${route.path} has access but no input`);
+  const authorized = await authorizeRoute(ctx.deps, ctx.req, ctx.params, {
+    access: route.access,
+    input: route.input,
+    params: route.params,
+  });
+  return route.handle({ ...ctx, ...authorized });
 }
 
 /** Strips the optional `/api` prefix (Hosting rewrite vs direct function URL) and trailing slashes. */

@@ -4,7 +4,7 @@ import * as logger from 'firebase-functions/logger';
 import type { Deps } from '../app/deps';
 import { recentAccessChanges } from '../audit/accessHistory';
 import { summarizeAuditLog } from '../audit/summary';
-import { parseDocument } from '../schema/common';
+import { listedByPath, parseDocument, parseSnapshot } from '../schema/common';
 import {
   apiKeySchema,
   blockedIpSchema,
@@ -16,7 +16,7 @@ import {
   type ComplianceSettings,
 } from '../schema/documents';
 import type { IdentityFacts } from '../schema/evidence';
-import { COMPLIANCE_SETTINGS_DOC, subcollectionPath } from '../schema/paths';
+import { complianceSettingsPath, subcollectionPath } from '../schema/paths';
 import type { z } from 'zod';
 import { windowStartOf, type ParsedCollection } from './types';
 
@@ -56,24 +56,11 @@ export class ReportSources {
     ).get();
     // An empty result is still billed as one read.
     this.documentsRead += Math.max(snapshot.size, 1);
-    const parsed: ParsedCollection<z.output<S>> = { docs: [], malformed: [] };
-    for (const doc of snapshot.docs) {
-      const result = parseDocument(schema, doc.ref.path, doc.data());
-      if (result.ok) {
-        parsed.docs.push({ id: result.id, value: result.value });
-      } else {
-        const problem = result.error.issues
-          .map((i) => `${i.path || '(root)'}: ${i.message}`)
-          .join('; ');
-        logger.warn('malformed document in evidence report', {
-          accountId: this.accountId,
-          path: doc.ref.path,
-          problem,
-        });
-        parsed.malformed.push({ path: doc.ref.path, problem });
-      }
-    }
-    return parsed;
+    const { docs, malformed } = parseSnapshot(schema, snapshot.docs, {
+      accountId: this.accountId,
+      purpose: 'evidence report',
+    });
+    return { docs, malformed: listedByPath(malformed) };
   }
 
   members = () => this.once('members', () => this.parsedQuery('members', memberSchema));
@@ -98,9 +85,7 @@ export class ReportSources {
    */
   complianceSettings = () =>
     this.once('settings', async (): Promise<ComplianceSettings | undefined> => {
-      const snapshot = await this.deps.db
-        .doc(`${subcollectionPath(this.accountId, 'settings')}/${COMPLIANCE_SETTINGS_DOC}`)
-        .get();
+      const snapshot = await this.deps.db.doc(complianceSettingsPath(this.accountId)).get();
       this.documentsRead += 1;
       if (!snapshot.exists) return undefined;
       const parsed = parseDocument(complianceSettingsSchema, snapshot.ref.path, snapshot.data());
@@ -115,13 +100,13 @@ export class ReportSources {
   /** Role and department changes of the report window, from the audit pipeline's history. */
   accessChanges = () =>
     this.once('accessChanges', async () => {
-      const changes = await recentAccessChanges(
+      const history = await recentAccessChanges(
         this.deps.db,
         this.accountId,
         windowStartOf(this.asOf),
       );
-      this.documentsRead += Math.max(changes.length, 1);
-      return changes;
+      this.documentsRead += Math.max(history.changes.length + history.malformed.length, 1);
+      return { changes: history.changes, malformed: listedByPath(history.malformed) };
     });
 
   /** The audit-log summary from the audit pipeline's rollups (exact at any volume). */

@@ -145,9 +145,17 @@ export const auditPageCursorSchema = z.object({
 export type AuditPageCursor = z.output<typeof auditPageCursorSchema>;
 
 /** An evidence archive index document, as far as retention needs it (written by the bundle job). */
-export const archiveCoverageSchema = z.object({
-  periodStart: timestamp,
-  periodEnd: timestamp,
-  status: z.string(),
+export interface ArchiveCoverage {
+  periodStart: Date;
+  /** Exclusive. */
+  periodEnd: Date;
+  status: string;
+}
+
+/** `GET /api/audit-logs`: events keep every stored field (CONTRACT §4); only id and timestamp are fixed here. */
+export const auditLogPageSchema = z.object({
+  events: z.array(
+    z.object({ id: z.string(), timestamp: z.string().nullable() }).catchall(z.unknown()),
+  ),
+  nextPageToken: z.string().nullable(),
 });
-export type ArchiveCoverage = z.output<typeof archiveCoverageSchema>;

@@ -1,5 +1,6 @@
 import { z } from 'zod';
-import { ValidationError } from '../domain/errors';
+import * as logger from 'firebase-functions/logger';
+import { invalidArgument, ValidationError } from '../domain/errors';
 import { UTC_DAY_PATTERN } from '../domain/time';
 
 /**
@@ -60,4 +61,73 @@ export function parseDocument<S extends z.ZodType>(
       result.error.issues.map((i) => ({ path: i.path.join('.'), message: i.message })),
     ),
   };
+}
+
+/** A stored document that failed its schema: listed with the reason, never dropped silently. */
+export interface MalformedEntry {
+  id: string;
+  path: string;
+  /** Every failing field, `field: message; …` (the path is given apart). */
+  problem: string;
+}
+
+/** The documents of one read: those that parsed, and those that did not. */
+export interface ParsedSnapshot<T> {
+  docs: { id: string; value: T }[];
+  malformed: MalformedEntry[];
+}
+
+/** What `parseSnapshot` needs of a Firestore document snapshot. */
+export interface StoredDocument {
+  id: string;
+  ref: { path: string };
+  data(): unknown;
+}
+
+/**
+ * Parses every document of a read. Each malformed one is logged once, as the one event
+ * `malformed stored document` with its path, the reason and the caller's `context` (account,
+ * purpose), and returned for the caller to report: nothing is dropped silently.
+ */
+export function parseSnapshot<S extends z.ZodType>(
+  schema: S,
+  docs: readonly StoredDocument[],
+  context: Record<string, unknown>,
+): ParsedSnapshot<z.output<S>> {
+  const parsed: ParsedSnapshot<z.output<S>> = { docs: [], malformed: [] };
+  for (const doc of docs) {
+    const result = parseDocument(schema, doc.ref.path, doc.data());
+    if (result.ok) {
+      parsed.docs.push({ id: doc.id, value: result.value });
+      continue;
+    }
+    const problem = result.error.issues
+      .map((i) => `${i.path || '(root)'}: ${i.message}`)
+      .join('; ');
+    logger.warn('malformed stored document', { ...context, path: doc.ref.path, problem });
+    parsed.malformed.push({ id: doc.id, path: doc.ref.path, problem });
+  }
+  return parsed;
+}
+
+/** Malformed entries as the report lists them (`malformedDocuments: [{path, problem}]`). */
+export const listedByPath = (malformed: readonly MalformedEntry[]) =>
+  malformed.map(({ path, problem }) => ({ path, problem }));
+
+/** Malformed entries as the API's lists give them (`malformed: [{id, problem}]`). */
+export const listedById = (malformed: readonly MalformedEntry[]) =>
+  malformed.map(({ id, problem }) => ({ id, problem }));
+
+/**
+ * Parses request input with a schema; a failure becomes one 400 whose message names every bad
+ * field, and whose details list them for programs.
+ */
+export function parseInput<S extends z.ZodType>(schema: S, input: unknown): z.output<S> {
+  const result = schema.safeParse(input);
+  if (result.success) return result.data;
+  const issues = result.error.issues.map((i) => ({
+    field: i.path.join('.') || '(body)',
+    message: i.message,
+  }));
+  throw invalidArgument(issues.map((i) => `${i.field}: ${i.message}`).join('; '), { issues });
 }

@@ -48,3 +48,14 @@ export const subcollectionPath = (
   accountId: string,
   collection: Exclude<keyof typeof COLLECTIONS, 'accounts'>,
 ) => `${accountPath(accountId)}/${COLLECTIONS[collection]}`;
+
+/** One document of an account's subcollection, e.g. `accounts/{a}/findings/{id}`. */
+export const accountDocPath = (
+  accountId: string,
+  collection: Parameters<typeof subcollectionPath>[1],
+  id: string,
+) => `${subcollectionPath(accountId, collection)}/${id}`;
+
+/** `settings/compliance`: the account's compliance settings (complianceSettingsSchema). */
+export const complianceSettingsPath = (accountId: string) =>
+  accountDocPath(accountId, 'settings', COMPLIANCE_SETTINGS_DOC);

@@ -1,5 +1,5 @@
 import { ApiError } from '../../functions/domain/errors';
-import { parseInput } from '../../functions/http/validate';
+import { parseInput } from '../../functions/schema/common';
 import {
   accountOnlyQuerySchema,
   evidenceQuerySchema,

@@ -5,6 +5,7 @@ import { normalizePath, resolveRoute, type Route } from '../../functions/http/ro
 const route = (method: Route['method'], path: string): Route => ({
   method,
   path,
+  doc: { summary: `${method} ${path}`, responses: { 200: { description: 'JSON.' } } },
   handle: async () => ({ body: { method, path } }),
 });
 

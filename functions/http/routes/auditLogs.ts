@@ -1,22 +1,20 @@
 import { queryAuditLogs } from '../../audit/query';
-import { auditLogQuerySchema } from '../../schema/audit';
-import { authorizeRequest } from '../authz';
-import type { Route } from '../router';
+import { auditLogPageSchema, auditLogQuerySchema } from '../../schema/audit';
+import { accountRoute, type Route } from '../router';
 
 /** `GET /api/audit-logs` (CONTRACT §4): filtered audit events, newest first, cursor pages. */
 export const auditLogRoutes: Route[] = [
-  {
+  accountRoute({
     method: 'GET',
     path: '/audit-logs',
-    async handle({ req, deps }) {
-      const { input: query } = await authorizeRequest(
-        deps,
-        req.headers,
-        auditLogQuerySchema,
-        req.query,
-        'audit:read',
-      );
-      return { body: await queryAuditLogs(deps.db, query) };
+    doc: {
+      summary: 'Audit events, newest first, filtered and paged',
+      responses: {
+        200: { description: 'One page.', body: { id: 'AuditLogPage', schema: auditLogPageSchema } },
+      },
     },
-  },
+    access: { permission: 'audit:read' },
+    input: { in: 'query', schema: auditLogQuerySchema },
+    handle: async ({ deps, input }) => ({ body: await queryAuditLogs(deps.db, input) }),
+  }),
 ];

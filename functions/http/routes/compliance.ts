@@ -11,12 +11,13 @@ import {
   updateFinding,
   updateIncident,
 } from '../../compliance/records';
-import { gatherControlEvidence, readArchives } from '../../compliance/evidence';
+import { gatherControlEvidence } from '../../compliance/evidence';
 import { complianceStatus } from '../../compliance/status';
 import { storedControlResults } from '../../compliance/storedResults';
-import { notFound, permissionDenied } from '../../domain/errors';
 import { utcDay } from '../../domain/time';
-import { accountIdParam, accountOnlyQuerySchema } from '../../schema/api';
+import { listArchiveIndex, archiveFactsSchema } from '../../bundle/archiveIndex';
+import { notFound } from '../../domain/errors';
+import { accountOnlyQuerySchema } from '../../schema/api';
 import { documentId } from '../../schema/common';
 import {
   createFindingBodySchema,
@@ -27,44 +28,39 @@ import {
   updateFindingBodySchema,
   updateIncidentBodySchema,
 } from '../../schema/compliance';
-import { authorizeRequest, type Caller } from '../authz';
-import type { ApiRequest, Route } from '../router';
-import { parseInput } from '../validate';
-
-/** Level needed to write findings and incidents (dept_lead and above). */
-export const COMPLIANCE_WRITE_LEVEL = 60;
+import type { Caller } from '../../domain/caller';
+import { COMPLIANCE_WRITE_LEVEL } from '../../domain/roles';
+import { accountRoute, type Route, type RouteAccess } from '../router';
 
 /** Reading needs `audit:read` in the account named by the query string. */
-async function reader(deps: Deps, req: ApiRequest): Promise<Caller> {
-  const { caller } = await authorizeRequest(
-    deps,
-    req.headers,
-    accountOnlyQuerySchema.loose(),
-    req.query,
-    'audit:read',
-  );
-  return caller;
-}
+const READ: RouteAccess = { permission: 'audit:read' };
+const READ_ERRORS = [404];
 
-/**
- * Writing needs `audit:read` and level ≥ 60 in the account named by the body. The rest of the body
- * is validated only after authorization, so outsiders learn nothing from validation messages.
- */
-async function writer(deps: Deps, req: ApiRequest): Promise<Caller> {
-  const { caller } = await authorizeRequest(
-    deps,
-    req.headers,
-    z.looseObject({ accountId: accountIdParam }),
-    req.body ?? {},
-    'audit:read',
-  );
-  if (caller.level < COMPLIANCE_WRITE_LEVEL) {
-    throw permissionDenied(
-      `Role ${caller.role} (level ${caller.level}) cannot write findings or incidents; level ${COMPLIANCE_WRITE_LEVEL} is required.`,
-    );
-  }
-  return caller;
-}
+/** Writing needs `audit:read` and level ≥ COMPLIANCE_WRITE_LEVEL in the account named by the body. */
+const WRITE: RouteAccess = {
+  permission: 'audit:read',
+  level: { min: COMPLIANCE_WRITE_LEVEL, to: 'write findings or incidents' },
+};
+const WRITE_ERRORS = [404, 409];
+const WRITE_RESPONSES = { 200: { description: 'JSON.' }, 201: { description: 'Created.' } };
+
+/** Only `accountId` is read before authorization: other query parameters are ignored. */
+const accountQuery = { in: 'query', schema: accountOnlyQuerySchema.loose() } as const;
+
+/** A write body is validated only after authorization, so outsiders learn nothing from its messages. */
+const writeBody = <S extends z.ZodType<{ accountId: string }>>(schema: (now: Date) => S) =>
+  ({ in: 'body', schema, afterAuthorization: true }) as const;
+
+const readDoc = (summary: string) => ({
+  summary,
+  responses: { 200: { description: 'JSON.' } },
+  errors: READ_ERRORS,
+});
+const writeDoc = (summary: string) => ({
+  summary,
+  responses: WRITE_RESPONSES,
+  errors: WRITE_ERRORS,
+});
 
 const evaluate = (deps: Deps, caller: Caller) =>
   evaluateAccountControls(
@@ -80,44 +76,44 @@ const evaluatedAtOf = (deps: Deps, stored: { evaluatedAt: Date | null }) =>
 
 const groupsOf = (criteria: readonly string[]) => [...new Set(criteria.map(criterionGroupOf))];
 
-const idParam = (name: string, value: string | undefined) =>
-  parseInput(z.object({ [name]: documentId }), { [name]: value })[name];
-
-/** `/api/compliance/**`: control status from live evidence, findings, incidents. */
+/**
+ * `/api/compliance/**`: control status, findings, incidents. Reads never write (CONTRACT §4): they
+ * show the results the evaluations stored; `POST /compliance/evaluate` evaluates on demand.
+ */
 export const complianceRoutes: Route[] = [
-  {
+  accountRoute({
     method: 'GET',
     path: '/compliance/status',
-    async handle({ req, deps }) {
-      const caller = await reader(deps, req);
+    doc: readDoc('SOC 2 control status summary'),
+    access: READ,
+    input: accountQuery,
+    async handle({ deps, caller }) {
       const [stored, { findings }, archives] = await Promise.all([
         storedControlResults(deps, caller.accountId),
         listFindings(deps, caller.accountId, {}),
-        readArchives(deps, caller.accountId),
+        listArchiveIndex(deps.db, caller.accountId, archiveFactsSchema),
       ]);
-      const lastBundleAt = (archives.ok ? archives.value : []).reduce<Date | null>(
-        (latest, a) => (latest === null || a.createdAt > latest ? a.createdAt : latest),
+      const lastBundleAt = archives.docs.reduce<Date | null>(
+        (latest, { value }) =>
+          latest === null || value.createdAt > latest ? value.createdAt : latest,
         null,
       );
       return {
         body: {
           accountId: caller.accountId,
-          ...complianceStatus({
-            results: stored.results,
-            findings,
-            lastBundleAt,
-            now: deps.now(),
-          }),
+          ...complianceStatus({ results: stored.results, findings, lastBundleAt, now: deps.now() }),
           evaluatedAt: evaluatedAtOf(deps, stored),
         },
       };
     },
-  },
-  {
+  }),
+  accountRoute({
     method: 'GET',
     path: '/compliance/controls',
-    async handle({ req, deps }) {
-      const caller = await reader(deps, req);
+    doc: readDoc('Controls with their latest test results'),
+    access: READ,
+    input: accountQuery,
+    async handle({ deps, caller }) {
       const stored = await storedControlResults(deps, caller.accountId);
       const results = stored.results;
       return {
@@ -132,12 +128,14 @@ export const complianceRoutes: Route[] = [
         },
       };
     },
-  },
-  {
+  }),
+  accountRoute({
     method: 'GET',
     path: '/compliance/controls/:controlId/evidence',
-    async handle({ req, params: path, deps }) {
-      const caller = await reader(deps, req);
+    doc: readDoc('Evidence behind one control'),
+    access: READ,
+    input: accountQuery,
+    async handle({ params: path, deps, caller }) {
       const control = findControl(path.controlId);
       if (!control) {
         throw notFound(`No control ${path.controlId}; controls: ${CONTROL_IDS.join(', ')}`);
@@ -169,71 +167,80 @@ export const complianceRoutes: Route[] = [
         },
       };
     },
-  },
-  {
+  }),
+  accountRoute({
     method: 'POST',
     path: '/compliance/evaluate',
-    async handle({ req, deps }) {
-      const caller = await writer(deps, req);
-      parseInput(accountOnlyQuerySchema.strict(), req.body);
+    doc: writeDoc('Evaluate every control now and store the results'),
+    access: { ...WRITE, level: { min: COMPLIANCE_WRITE_LEVEL, to: 'evaluate controls' } },
+    input: writeBody(() => accountOnlyQuerySchema.strict()),
+    async handle({ deps, caller }) {
       const { results, now } = await evaluate(deps, caller);
       return { body: { accountId: caller.accountId, evaluatedAt: now.toISOString(), results } };
     },
-  },
-  {
+  }),
+  accountRoute({
     method: 'GET',
     path: '/compliance/findings',
-    async handle({ req, deps }) {
-      const caller = await reader(deps, req);
-      const { status, controlId } = parseInput(listFindingsQuerySchema, req.query);
-      return { body: await listFindings(deps, caller.accountId, { status, controlId }) };
-    },
-  },
-  {
+    doc: readDoc('Findings'),
+    access: READ,
+    input: { in: 'query', schema: listFindingsQuerySchema, afterAuthorization: true },
+    handle: async ({ deps, caller, input: { status, controlId } }) => ({
+      body: await listFindings(deps, caller.accountId, { status, controlId }),
+    }),
+  }),
+  accountRoute({
     method: 'POST',
     path: '/compliance/findings',
-    async handle({ req, deps }) {
-      const caller = await writer(deps, req);
-      const body = parseInput(createFindingBodySchema(CONTROL_IDS, utcDay(deps.now())), req.body);
-      return { status: 201, body: await createFinding(deps, caller, body) };
-    },
-  },
-  {
+    doc: writeDoc('Open a finding'),
+    access: WRITE,
+    input: writeBody((now) => createFindingBodySchema(CONTROL_IDS, utcDay(now))),
+    handle: async ({ deps, caller, input }) => ({
+      status: 201,
+      body: await createFinding(deps, caller, input),
+    }),
+  }),
+  accountRoute({
     method: 'PATCH',
     path: '/compliance/findings/:findingId',
-    async handle({ req, params: path, deps }) {
-      const caller = await writer(deps, req);
-      const findingId = idParam('findingId', path.findingId);
-      const update = parseInput(updateFindingBodySchema(utcDay(deps.now())), req.body);
-      return { body: await updateFinding(deps, caller, findingId, update) };
-    },
-  },
-  {
+    doc: writeDoc('Update a finding'),
+    access: WRITE,
+    input: writeBody((now) => updateFindingBodySchema(utcDay(now))),
+    params: z.object({ findingId: documentId }),
+    handle: async ({ deps, caller, params, input }) => ({
+      body: await updateFinding(deps, caller, params.findingId, input),
+    }),
+  }),
+  accountRoute({
     method: 'GET',
     path: '/compliance/incidents',
-    async handle({ req, deps }) {
-      const caller = await reader(deps, req);
-      const { phase } = parseInput(listIncidentsQuerySchema, req.query);
-      return { body: await listIncidents(deps, caller.accountId, { phase }) };
-    },
-  },
-  {
+    doc: readDoc('Incidents'),
+    access: READ,
+    input: { in: 'query', schema: listIncidentsQuerySchema, afterAuthorization: true },
+    handle: async ({ deps, caller, input: { phase } }) => ({
+      body: await listIncidents(deps, caller.accountId, { phase }),
+    }),
+  }),
+  accountRoute({
     method: 'POST',
     path: '/compliance/incidents',
-    async handle({ req, deps }) {
-      const caller = await writer(deps, req);
-      const body = parseInput(createIncidentBodySchema(deps.now()), req.body);
-      return { status: 201, body: await createIncident(deps, caller, body) };
-    },
-  },
-  {
+    doc: writeDoc('Open an incident'),
+    access: WRITE,
+    input: writeBody(createIncidentBodySchema),
+    handle: async ({ deps, caller, input }) => ({
+      status: 201,
+      body: await createIncident(deps, caller, input),
+    }),
+  }),
+  accountRoute({
     method: 'PATCH',
     path: '/compliance/incidents/:incidentId',
-    async handle({ req, params: path, deps }) {
-      const caller = await writer(deps, req);
-      const incidentId = idParam('incidentId', path.incidentId);
-      const update = parseInput(updateIncidentBodySchema(deps.now()), req.body);
-      return { body: await updateIncident(deps, caller, incidentId, update) };
-    },
-  },
+    doc: writeDoc('Update an incident'),
+    access: WRITE,
+    input: writeBody(updateIncidentBodySchema),
+    params: z.object({ incidentId: documentId }),
+    handle: async ({ deps, caller, params, input }) => ({
+      body: await updateIncident(deps, caller, params.incidentId, input),
+    }),
+  }),
 ];

@@ -1,7 +1,12 @@
 import { ALL_RESOURCES_LEVEL, levelOf, permissionsOf, ROLES, type Role } from '../../domain/roles';
 import type { AccessChange } from '../../schema/audit';
 import type { ApiKey, Department, Member, Resource } from '../../schema/documents';
-import type { AccessReview, AccessReviewMember, IdentityFacts } from '../../schema/evidence';
+import type {
+  AccessReview,
+  AccessReviewMember,
+  IdentityFacts,
+  MalformedDocument,
+} from '../../schema/evidence';
 import { emptyCollection, isoOrNull, type ParsedCollection } from '../types';
 import { summarizeApiKeys } from './apiKeys';
 
@@ -12,8 +17,8 @@ export interface AccessReviewInput {
   apiKeys: ParsedCollection<ApiKey>;
   /** Firebase Auth facts by uid; a uid absent from the map has no Auth user. */
   identities: ReadonlyMap<string, IdentityFacts>;
-  /** From the access history kept by the audit pipeline, newest first. */
-  recentAccessChanges: AccessChange[];
+  /** From the access history kept by the audit pipeline, newest first, with its malformed entries. */
+  recentAccessChanges: { changes: AccessChange[]; malformed: readonly MalformedDocument[] };
   now: Date;
 }
 
@@ -94,12 +99,13 @@ export function computeAccessReview(input: AccessReviewInput): AccessReview {
     members,
     roleDistribution,
     apiKeys: summarizeApiKeys(input.apiKeys, input.now),
-    recentAccessChanges: input.recentAccessChanges,
+    recentAccessChanges: input.recentAccessChanges.changes,
     malformedDocuments: [
       ...input.members.malformed,
       ...input.departments.malformed,
       ...input.resources.malformed,
       ...input.apiKeys.malformed,
+      ...input.recentAccessChanges.malformed,
     ],
   };
 }
@@ -111,6 +117,6 @@ export const emptyAccessReview = (now: Date): AccessReview =>
     resources: emptyCollection(),
     apiKeys: emptyCollection(),
     identities: new Map(),
-    recentAccessChanges: [],
+    recentAccessChanges: { changes: [], malformed: [] },
     now,
   });

@@ -1,6 +1,6 @@
 import type { DecodedIdToken } from 'firebase-admin/auth';
 import { ApiError } from '../../../functions/domain/errors';
-import { authorizeRequest } from '../../../functions/http/authz';
+import { authorizeRoute } from '../../../functions/http/authz';
 import { accountOnlyQuerySchema } from '../../../functions/schema/api';
 import { accountPath, subcollectionPath } from '../../../functions/schema/paths';
 import { documentsReader, unitDeps } from '../../support/deps';
@@ -27,6 +27,7 @@ const member = (role: string) => ({ email: 'm@acme.example', displayName: 'M', r
 /** An enterprise account with an owner and a viewer; Auth accepts one token, for `uid`. */
 function depsFor(uid: string, plan = 'enterprise') {
   return unitDeps({
+    now: () => new Date('2026-12-01T00:00:00Z'),
     auth: {
       verifyIdToken: async (token) => {
         if (token !== VALID_TOKEN)
@@ -58,9 +59,24 @@ const authorize = (
   deps: ReturnType<typeof depsFor>,
   headers: Record<string, string>,
   input: unknown,
-) => authorizeRequest(deps, headers, accountOnlyQuerySchema, input, 'audit:read');
+) =>
+  authorizeRoute(
+    deps,
+    {
+      method: 'GET',
+      path: '/x',
+      headers,
+      query: input as Record<string, unknown>,
+      body: undefined,
+    },
+    {},
+    {
+      access: { permission: 'audit:read' },
+      input: { in: 'query', schema: accountOnlyQuerySchema },
+    },
+  );
 
-describe('authorizeRequest order: token (401), then input (400), then account (403)', () => {
+describe('authorizeRoute order: token (401), then input (400), then account (403)', () => {
   it('no token is 401 even when the input is invalid and the caller no member', async () => {
     const error = await rejection(authorize(depsFor('stranger'), {}, { accountId: 'a/b' }));
     expect([error.status, error.code]).toEqual([401, 'unauthenticated']);

@@ -97,7 +97,7 @@ describe('access review', () => {
       ['aud', identity()],
       ['mem', identity()],
     ]),
-    recentAccessChanges: [],
+    recentAccessChanges: { changes: [], malformed: [] },
     now: NOW,
   });
   const byUid = Object.fromEntries(review.members.map((m) => [m.uid, m]));
@@ -143,20 +143,24 @@ describe('access review', () => {
     });
   });
 
-  it('lists malformed documents of every collection it read', () => {
+  it('lists malformed documents of every collection it read, access history included', () => {
     const withBroken = computeAccessReview({
       members: collection({}, ['accounts/a/members/bad']),
       departments: collection({}, ['accounts/a/departments/bad']),
       resources: collection({}),
       apiKeys: collection({}, ['accounts/a/apiKeys/bad']),
       identities: new Map(),
-      recentAccessChanges: [],
+      recentAccessChanges: {
+        changes: [],
+        malformed: [{ path: 'accounts/a/accessHistory/bad', problem: 'kind: invalid option' }],
+      },
       now: NOW,
     });
     expect(withBroken.malformedDocuments.map((m) => m.path)).toEqual([
       'accounts/a/members/bad',
       'accounts/a/departments/bad',
       'accounts/a/apiKeys/bad',
+      'accounts/a/accessHistory/bad',
     ]);
   });
 
