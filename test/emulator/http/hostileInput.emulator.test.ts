@@ -1,7 +1,7 @@
 import fc from 'fast-check';
-import { ROUTES } from '../../functions/http/routes';
-import { auditLogDoc, writeDocs } from '../../scripts/seed/builders';
-import { accountWithEveryRole, callApi, db, type ApiAnswer } from '../support/world';
+import { ROUTES } from '../../../functions/http/routes';
+import { auditLogDoc, writeDocs } from '../../../scripts/seed/builders';
+import { accountWithEveryRole, callApi, db, type ApiAnswer } from '../../support/world';
 
 /**
  * Input the schemas used to let through into Firestore (a 500), bodies that are not JSON, and a

@@ -1,4 +1,4 @@
-import { DAY_MS, utcDay } from '../../functions/domain/time';
+import { DAY_MS, utcDay } from '../../../functions/domain/time';
 /**
  * The audit pipeline end to end: documents written with the admin SDK, as the host product does,
  * are rolled up by the triggers running in the Functions emulator; the summary, access history,
@@ -6,17 +6,17 @@ import { DAY_MS, utcDay } from '../../functions/domain/time';
  */
 import firebaseFunctionsTest from 'firebase-functions-test';
 import { Timestamp } from 'firebase-admin/firestore';
-import { recentAccessChanges } from '../../functions/audit/accessHistory';
-import { recordAuditEvent } from '../../functions/audit/record';
-import { NO_BUNDLE_REFUSAL } from '../../functions/audit/retentionPlan';
-import { summarizeAuditLog } from '../../functions/audit/summary';
-import { ApiError } from '../../functions/domain/errors';
-import { auditRetention } from '../../functions/index';
-import { subcollectionPath } from '../../functions/schema/paths';
-import { mulberry32 } from '../../scripts/seed/rng';
-import { auditLogData, rollupTotals } from '../support/auditFixtures';
-import { eventually } from '../support/eventually';
-import { addMember, createAccount, db, uniqueAccountId } from '../support/world';
+import { recentAccessChanges } from '../../../functions/audit/accessHistory';
+import { recordAuditEvent } from '../../../functions/audit/record';
+import { NO_BUNDLE_REFUSAL } from '../../../functions/audit/retentionPlan';
+import { summarizeAuditLog } from '../../../functions/audit/summary';
+import { ApiError } from '../../../functions/domain/errors';
+import { auditRetention } from '../../../functions/index';
+import { subcollectionPath } from '../../../functions/schema/paths';
+import { mulberry32 } from '../../../scripts/seed/rng';
+import { auditLogData, rollupTotals } from '../../support/auditFixtures';
+import { eventually } from '../../support/eventually';
+import { addMember, createAccount, db, uniqueAccountId } from '../../support/world';
 
 jest.setTimeout(300_000);
 const fft = firebaseFunctionsTest({ projectId: process.env.GCLOUD_PROJECT });
@@ -210,7 +210,7 @@ describe('retention job', () => {
     ]);
     await rolledUp(accountId, 5);
     const ids = async () => (await logs(accountId).get()).docs.map((d) => d.id).sort();
-    const { purgeExpiredAuditEvents } = await import('../../functions/audit/retention');
+    const { purgeExpiredAuditEvents } = await import('../../../functions/audit/retention');
 
     expect(await purgeExpiredAuditEvents(db, accountId, now)).toEqual({
       accountId,

@@ -1,8 +1,8 @@
 import {
   enableEvaluationOnWrite,
   requestEvaluation,
-} from '../../functions/compliance/evaluationRequests';
-import { createAccount, db, uniqueAccountId } from '../support/world';
+} from '../../../functions/compliance/evaluationRequests';
+import { createAccount, db, uniqueAccountId } from '../../support/world';
 
 /** The coalescing of evaluations that evidence writes request, against the real Firestore. */
 const deps = { db, now: () => new Date() };

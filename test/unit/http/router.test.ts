@@ -1,6 +1,6 @@
-import { ApiError } from '../../functions/domain/errors';
-import { ROUTES } from '../../functions/http/routes';
-import { normalizePath, resolveRoute, type Route } from '../../functions/http/router';
+import { ApiError } from '../../../functions/domain/errors';
+import { ROUTES } from '../../../functions/http/routes';
+import { normalizePath, resolveRoute, type Route } from '../../../functions/http/router';
 
 const route = (method: Route['method'], path: string): Route => ({
   method,

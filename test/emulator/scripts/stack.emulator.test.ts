@@ -9,9 +9,9 @@ import { Redis as RedisServerClient } from 'ioredis';
 import { deleteApp, getApps, initializeApp, type App } from 'firebase-admin/app';
 import { getAuth } from 'firebase-admin/auth';
 import { getFirestore, Timestamp } from 'firebase-admin/firestore';
-import { COLLECTIONS } from '../../functions/schema/paths';
-import { closeIdTokenApp, mintIdToken } from '../../scripts/localStack/idTokens';
-import { eventually } from '../support/eventually';
+import { COLLECTIONS } from '../../../functions/schema/paths';
+import { closeIdTokenApp, mintIdToken } from '../../../scripts/localStack/idTokens';
+import { eventually } from '../../support/eventually';
 
 const env = (name: string): string => {
   const value = process.env[name];

@@ -1,7 +1,13 @@
-import { dueQuarter } from '../../functions/compliance/controlTests';
-import { exportComplianceForPeriod } from '../../functions/compliance/export';
-import { addDays, addHours, MINUTE_MS, startOfUtcDay, utcDay } from '../../functions/domain/time';
-import { subcollectionPath } from '../../functions/schema/paths';
+import { dueQuarter } from '../../../functions/compliance/controlTests';
+import { exportComplianceForPeriod } from '../../../functions/compliance/export';
+import {
+  addDays,
+  addHours,
+  MINUTE_MS,
+  startOfUtcDay,
+  utcDay,
+} from '../../../functions/domain/time';
+import { subcollectionPath } from '../../../functions/schema/paths';
 import {
   apiKeyDoc,
   auditLogDoc,
@@ -9,7 +15,7 @@ import {
   memberDoc,
   writeDocs,
   type SeedDoc,
-} from '../../scripts/seed/builders';
+} from '../../../scripts/seed/builders';
 import {
   accountWithEveryRole,
   addMember,
@@ -19,7 +25,7 @@ import {
   eventually,
   idTokenFor,
   uniqueAccountId,
-} from '../support/world';
+} from '../../support/world';
 
 /**
  * /api/compliance/** over HTTP through the Hosting emulator, with real ID tokens. Every test owns

@@ -1,6 +1,6 @@
-import { planAccount } from '../../scripts/seed/demo';
-import { ACME, DEMO_ACCOUNTS } from '../../scripts/seed/demoAccounts';
-import { mulberry32 } from '../../scripts/seed/rng';
+import { planAccount } from '../../../scripts/seed/demo';
+import { ACME, DEMO_ACCOUNTS } from '../../../scripts/seed/demoAccounts';
+import { mulberry32 } from '../../../scripts/seed/rng';
 
 const NOW = new Date('2026-11-23T12:00:00Z');
 const plan = (seed: number, namespace = '') =>

@@ -1,7 +1,7 @@
 import { existsSync } from 'node:fs';
 import * as path from 'node:path';
-import { CATALOGS } from '../../functions/catalogs';
-import { INCIDENT_PHASES, SEVERITIES } from '../../functions/schema/catalogs';
+import { CATALOGS } from '../../../functions/catalogs';
+import { INCIDENT_PHASES, SEVERITIES } from '../../../functions/schema/catalogs';
 
 const REPO_ROOT = path.resolve(__dirname, '..', '..');
 /** The day the register was last reviewed as a whole; the overdue flag must have real data then. */

@@ -2,9 +2,9 @@ import { deleteApp, initializeApp, type App } from 'firebase-admin/app';
 import { getAuth, type UserRecord } from 'firebase-admin/auth';
 import { getFirestore, type Firestore } from 'firebase-admin/firestore';
 import type { z } from 'zod';
-import { ROLES } from '../../functions/domain/roles';
-import { DAY_MS } from '../../functions/domain/time';
-import { parseDocument } from '../../functions/schema/common';
+import { ROLES } from '../../../functions/domain/roles';
+import { DAY_MS } from '../../../functions/domain/time';
+import { parseDocument } from '../../../functions/schema/common';
 import {
   accountSchema,
   apiKeySchema,
@@ -15,10 +15,10 @@ import {
   memberSchema,
   resourceSchema,
   securityEventSchema,
-} from '../../functions/schema/documents';
-import { COLLECTIONS } from '../../functions/schema/paths';
-import type { SeedResult, StackEnv } from '../../scripts/localStack/types';
-import { seedDemo } from '../../scripts/seed/demo';
+} from '../../../functions/schema/documents';
+import { COLLECTIONS } from '../../../functions/schema/paths';
+import type { SeedResult, StackEnv } from '../../../scripts/localStack/types';
+import { seedDemo } from '../../../scripts/seed/demo';
 
 /**
  * Seeds the demo into a project of its own on the shared emulators: its 5,000+ audit events then

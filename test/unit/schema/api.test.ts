@@ -1,11 +1,11 @@
-import { ApiError } from '../../functions/domain/errors';
-import { parseInput } from '../../functions/schema/common';
+import { ApiError } from '../../../functions/domain/errors';
+import { parseInput } from '../../../functions/schema/common';
 import {
   accountOnlyQuerySchema,
   evidenceQuerySchema,
   isoDateTime,
-} from '../../functions/schema/api';
-import { SECTION_SLUG_LIST } from '../../functions/schema/report';
+} from '../../../functions/schema/api';
+import { SECTION_SLUG_LIST } from '../../../functions/schema/report';
 
 /** The 400 that parseInput throws for `query`, as the client would see it. */
 function rejection(schema: Parameters<typeof parseInput>[0], query: unknown): ApiError {

@@ -5,27 +5,31 @@ import { join } from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import { Storage } from '@google-cloud/storage';
 import { onSchedule } from 'firebase-functions/v2/scheduler';
-import type { Deps } from '../../functions/app/deps';
-import { archiveDepsFrom, archivePeriod, type ArchiveDeps } from '../../functions/bundle/archive';
-import { parseQuarter } from '../../functions/bundle/period';
-import { DAY_MS } from '../../functions/domain/time';
-import { runArchiveTask } from '../../functions/bundle/schedule';
-import { verifyBundle } from '../../functions/bundle/verify';
-import { makeQuarterlyArchiveHandler } from '../../functions/handlers/archive';
-import { findControl } from '../../functions/compliance/controlCatalog';
-import { newAutoFinding } from '../../functions/compliance/findings';
-import type { ArchiveTask, Manifest } from '../../functions/schema/bundle';
+import type { Deps } from '../../../functions/app/deps';
+import {
+  archiveDepsFrom,
+  archivePeriod,
+  type ArchiveDeps,
+} from '../../../functions/bundle/archive';
+import { parseQuarter } from '../../../functions/bundle/period';
+import { DAY_MS } from '../../../functions/domain/time';
+import { runArchiveTask } from '../../../functions/bundle/schedule';
+import { verifyBundle } from '../../../functions/bundle/verify';
+import { makeQuarterlyArchiveHandler } from '../../../functions/handlers/archive';
+import { findControl } from '../../../functions/compliance/controlCatalog';
+import { newAutoFinding } from '../../../functions/compliance/findings';
+import type { ArchiveTask, Manifest } from '../../../functions/schema/bundle';
 import type {
   ControlDayDoc,
   ControlTestResult,
   FindingDoc,
   IncidentDoc,
-} from '../../functions/schema/compliance';
-import { subcollectionPath } from '../../functions/schema/paths';
-import { auditLogDoc, writeDocs } from '../../scripts/seed/builders';
-import { opensslVerify, readZip, tempDir } from '../support/bundleZip';
-import { testDeps } from '../support/deps';
-import { openApiErrors } from '../support/openApiValidator';
+} from '../../../functions/schema/compliance';
+import { subcollectionPath } from '../../../functions/schema/paths';
+import { auditLogDoc, writeDocs } from '../../../scripts/seed/builders';
+import { opensslVerify, readZip, tempDir } from '../../support/bundleZip';
+import { testDeps } from '../../support/deps';
+import { openApiErrors } from '../../support/openApiValidator';
 import {
   addMember,
   callApi,
@@ -33,7 +37,7 @@ import {
   db,
   idTokenFor,
   uniqueAccountId,
-} from '../support/world';
+} from '../../support/world';
 
 const Q3 = parseQuarter('2026-Q3');
 const Q4 = parseQuarter('2026-Q4');

@@ -1,15 +1,15 @@
 import { mkdirSync, readFileSync, writeFileSync } from 'fs';
 import { initializeTestEnvironment, RulesTestEnvironment } from '@firebase/rules-unit-testing';
-import { ROLE_LEVELS, ROLES, Role } from '../../functions/domain/roles';
-import { COLLECTIONS } from '../../functions/schema/paths';
-import { complianceSettingsSchema } from '../../functions/schema/documents';
+import { ROLE_LEVELS, ROLES, Role } from '../../../functions/domain/roles';
+import { COLLECTIONS } from '../../../functions/schema/paths';
+import { complianceSettingsSchema } from '../../../functions/schema/documents';
 import {
   coverageGaps,
   expectAllowed,
   expectDenied,
   fetchRuleCoverage,
   firestoreEmulatorAddress,
-} from '../support/rulesTesting';
+} from '../../support/rulesTesting';
 
 /**
  * firestore.rules, cell by cell: every principal × every collection × get, list, create, update,

@@ -1,9 +1,9 @@
-import { HOUR_MS } from '../../functions/domain/time';
+import { HOUR_MS } from '../../../functions/domain/time';
 /** `GET /api/audit-logs` through the Hosting emulator, with real ID tokens. */
 import { Timestamp } from 'firebase-admin/firestore';
-import { subcollectionPath } from '../../functions/schema/paths';
-import { auditLogData } from '../support/auditFixtures';
-import { accountWithEveryRole, callApi, db } from '../support/world';
+import { subcollectionPath } from '../../../functions/schema/paths';
+import { auditLogData } from '../../support/auditFixtures';
+import { accountWithEveryRole, callApi, db } from '../../support/world';
 
 jest.setTimeout(120_000);
 

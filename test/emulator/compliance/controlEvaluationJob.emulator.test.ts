@@ -1,20 +1,20 @@
 import type { Firestore } from 'firebase-admin/firestore';
 import { onSchedule } from 'firebase-functions/v2/scheduler';
-import { enterpriseAccounts } from '../../functions/bundle/schedule';
-import { CONTROL_IDS } from '../../functions/compliance/controlCatalog';
-import { DEFAULT_CONTROL_TEST_CONFIG } from '../../functions/compliance/controlTests';
-import { evaluateAccountsDaily } from '../../functions/compliance/daily';
-import { utcDay } from '../../functions/domain/time';
-import { makeDailyControlEvaluationHandler } from '../../functions/handlers/controlEvaluationJob';
-import { subcollectionPath } from '../../functions/schema/paths';
-import { testDeps } from '../support/deps';
+import { enterpriseAccounts } from '../../../functions/bundle/schedule';
+import { CONTROL_IDS } from '../../../functions/compliance/controlCatalog';
+import { DEFAULT_CONTROL_TEST_CONFIG } from '../../../functions/compliance/controlTests';
+import { evaluateAccountsDaily } from '../../../functions/compliance/daily';
+import { utcDay } from '../../../functions/domain/time';
+import { makeDailyControlEvaluationHandler } from '../../../functions/handlers/controlEvaluationJob';
+import { subcollectionPath } from '../../../functions/schema/paths';
+import { testDeps } from '../../support/deps';
 import {
   accountWithEveryRole,
   addMember,
   createAccount,
   db,
   uniqueAccountId,
-} from '../support/world';
+} from '../../support/world';
 
 jest.setTimeout(60_000);
 

@@ -1,7 +1,7 @@
 import { Timestamp } from 'firebase-admin/firestore';
 import type { z } from 'zod';
-import { ValidationError } from '../../functions/domain/errors';
-import { documentId, parseDocument, timestamp } from '../../functions/schema/common';
+import { ValidationError } from '../../../functions/domain/errors';
+import { documentId, parseDocument, timestamp } from '../../../functions/schema/common';
 import {
   accountSchema,
   apiKeySchema,
@@ -12,7 +12,7 @@ import {
   memberSchema,
   resourceSchema,
   securityEventSchema,
-} from '../../functions/schema/documents';
+} from '../../../functions/schema/documents';
 
 const at = (iso: string) => Timestamp.fromDate(new Date(iso));
 const T = at('2026-11-20T10:00:00Z');

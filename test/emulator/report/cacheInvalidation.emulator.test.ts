@@ -1,14 +1,14 @@
 import type { Firestore } from 'firebase-admin/firestore';
-import { upstashCache } from '../../functions/adapters/cache';
-import type { Deps } from '../../functions/app/deps';
-import * as entry from '../../functions/index';
-import { cachedReport, TTL_FRESH_COLLECTIONS } from '../../functions/report/cache';
-import { SECTIONS } from '../../functions/report/registry';
-import { ReportSources } from '../../functions/report/sources';
-import type { SectionKey } from '../../functions/schema/report';
-import { blockedIpDoc, securityEventDoc, writeDocs } from '../../scripts/seed/builders';
-import { eventually } from '../support/eventually';
-import { adminAuth, createAccount, db, uniqueAccountId } from '../support/world';
+import { upstashCache } from '../../../functions/adapters/cache';
+import type { Deps } from '../../../functions/app/deps';
+import * as entry from '../../../functions/index';
+import { cachedReport, TTL_FRESH_COLLECTIONS } from '../../../functions/report/cache';
+import { SECTIONS } from '../../../functions/report/registry';
+import { ReportSources } from '../../../functions/report/sources';
+import type { SectionKey } from '../../../functions/schema/report';
+import { blockedIpDoc, securityEventDoc, writeDocs } from '../../../scripts/seed/builders';
+import { eventually } from '../../support/eventually';
+import { adminAuth, createAccount, db, uniqueAccountId } from '../../support/world';
 
 /** The collection under `accounts/{accountId}/` that a path names (its third segment). */
 const collectionOf = (path: string) => path.split('/')[2];

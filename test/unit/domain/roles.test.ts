@@ -9,7 +9,7 @@ import {
   ROLES,
   type Permission,
   type Role,
-} from '../../functions/domain/roles';
+} from '../../../functions/domain/roles';
 
 /**
  * The permission matrix, written out by hand. Any change to functions/domain/roles.ts that alters

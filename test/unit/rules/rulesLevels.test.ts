@@ -1,5 +1,5 @@
 import { readFileSync } from 'fs';
-import { ROLE_LEVELS } from '../../functions/domain/roles';
+import { ROLE_LEVELS } from '../../../functions/domain/roles';
 
 /** The `roleLevels()` map literal in firestore.rules, as role → level. */
 function levelsInRules(rules: string): Record<string, number> {

@@ -1,4 +1,4 @@
-import { DAY_MS } from '../../functions/domain/time';
+import { DAY_MS } from '../../../functions/domain/time';
 /**
  * The rollup trigger through firebase-functions-test: the deployed function object is wrapped and
  * called with CloudEvents we build, so duplicate and concurrent deliveries are under the test's
@@ -6,11 +6,11 @@ import { DAY_MS } from '../../functions/domain/time';
  */
 import firebaseFunctionsTest from 'firebase-functions-test';
 import { Timestamp } from 'firebase-admin/firestore';
-import { rollupDocId, shardOf } from '../../functions/audit/keys';
-import { auditRollup } from '../../functions/index';
-import { subcollectionPath } from '../../functions/schema/paths';
-import { auditLogData, rollupShards, rollupTotals } from '../support/auditFixtures';
-import { db, uniqueAccountId } from '../support/world';
+import { rollupDocId, shardOf } from '../../../functions/audit/keys';
+import { auditRollup } from '../../../functions/index';
+import { subcollectionPath } from '../../../functions/schema/paths';
+import { auditLogData, rollupShards, rollupTotals } from '../../support/auditFixtures';
+import { db, uniqueAccountId } from '../../support/world';
 
 const fft = firebaseFunctionsTest({ projectId: process.env.GCLOUD_PROJECT });
 const deliver = fft.wrap(auditRollup);

@@ -3,11 +3,11 @@
  * reply encoding, the param values handed to the Functions emulator, and the Java version check.
  */
 import { ReplyError } from 'ioredis';
-import { paramValues } from '../../scripts/localStack/functionParams';
-import { pollUntilReady } from '../../scripts/localStack/poll';
-import { BASE_PORTS, portOffsetFromEnv, shiftedPorts } from '../../scripts/localStack/ports';
-import { parseJavaMajor } from '../../scripts/localStack/preflight';
-import { replyToJson, toEntries } from '../../scripts/localStack/upstashRestAdapter';
+import { paramValues } from '../../../scripts/localStack/functionParams';
+import { pollUntilReady } from '../../../scripts/localStack/poll';
+import { BASE_PORTS, portOffsetFromEnv, shiftedPorts } from '../../../scripts/localStack/ports';
+import { parseJavaMajor } from '../../../scripts/localStack/preflight';
+import { replyToJson, toEntries } from '../../../scripts/localStack/upstashRestAdapter';
 
 describe('stack ports', () => {
   it('shifts every port by STACK_PORT_OFFSET', () => {

@@ -1,14 +1,14 @@
 import * as net from 'node:net';
-import { upstashCache } from '../../functions/adapters/cache';
-import type { Deps } from '../../functions/app/deps';
-import { permissionsOf, type Role } from '../../functions/domain/roles';
-import { summarizeAuditLog } from '../../functions/audit/summary';
-import { addDays } from '../../functions/domain/time';
-import { buildReport } from '../../functions/report/buildReport';
-import { cachedReport } from '../../functions/report/cache';
-import { SECTIONS } from '../../functions/report/registry';
-import type { EvidenceReport } from '../../functions/schema/evidence';
-import { SECTION_SLUG_LIST } from '../../functions/schema/report';
+import { upstashCache } from '../../../functions/adapters/cache';
+import type { Deps } from '../../../functions/app/deps';
+import { permissionsOf, type Role } from '../../../functions/domain/roles';
+import { summarizeAuditLog } from '../../../functions/audit/summary';
+import { addDays } from '../../../functions/domain/time';
+import { buildReport } from '../../../functions/report/buildReport';
+import { cachedReport } from '../../../functions/report/cache';
+import { SECTIONS } from '../../../functions/report/registry';
+import type { EvidenceReport } from '../../../functions/schema/evidence';
+import { SECTION_SLUG_LIST } from '../../../functions/schema/report';
 import {
   apiKeyDoc,
   auditLogDoc,
@@ -18,9 +18,9 @@ import {
   resourceDoc,
   securityEventDoc,
   writeDocs,
-} from '../../scripts/seed/builders';
-import { testDeps } from '../support/deps';
-import { openApiErrors } from '../support/openApiValidator';
+} from '../../../scripts/seed/builders';
+import { testDeps } from '../../support/deps';
+import { openApiErrors } from '../../support/openApiValidator';
 import {
   accountWithEveryRole,
   addMember,
@@ -31,7 +31,7 @@ import {
   eventually,
   idTokenFor,
   uniqueAccountId,
-} from '../support/world';
+} from '../../support/world';
 
 // Trigger effects (rollups, cache invalidation) are polled for up to 30 s.
 jest.setTimeout(60_000);
