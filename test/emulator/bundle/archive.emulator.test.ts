@@ -207,7 +207,7 @@ describe('quarterly evidence bundles in the emulator stack', () => {
     const run = spawnSync(
       'npx',
       ['--no-install', 'soc2-evidence', 'verify', q3Path, '--public-key', keyPath],
-      { cwd: join(__dirname, '../..'), encoding: 'utf8' },
+      { cwd: join(__dirname, '../../..'), encoding: 'utf8' },
     );
     expect(run.stdout).toContain('bundle verified');
     expect(run.status).toBe(0);

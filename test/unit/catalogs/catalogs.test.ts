@@ -3,7 +3,7 @@ import * as path from 'node:path';
 import { CATALOGS } from '../../../functions/catalogs';
 import { INCIDENT_PHASES, SEVERITIES } from '../../../functions/schema/catalogs';
 
-const REPO_ROOT = path.resolve(__dirname, '..', '..');
+const REPO_ROOT = path.resolve(__dirname, '..', '..', '..');
 /** The day the register was last reviewed as a whole; the overdue flag must have real data then. */
 const REGISTER_REVIEW_DAY = '2026-11-23';
 
@@ -135,11 +135,11 @@ describe('catalog loading', () => {
 
   it('refuses to load a catalog with a typo, naming the catalog and the field', () => {
     jest.isolateModules(() => {
-      jest.doMock('../../functions/catalogs/vendors', () => {
-        const { VENDORS } = jest.requireActual('../../functions/catalogs/vendors');
+      jest.doMock('../../../functions/catalogs/vendors', () => {
+        const { VENDORS } = jest.requireActual('../../../functions/catalogs/vendors');
         return { VENDORS: [{ ...VENDORS[0], riskLevel: 'severe' }, ...VENDORS.slice(1)] };
       });
-      expect(() => jest.requireActual('../../functions/catalogs')).toThrow(
+      expect(() => jest.requireActual('../../../functions/catalogs')).toThrow(
         /Catalog vendors is invalid[\s\S]*riskLevel/,
       );
     });
@@ -147,11 +147,13 @@ describe('catalog loading', () => {
 
   it('refuses duplicate ids', () => {
     jest.isolateModules(() => {
-      jest.doMock('../../functions/catalogs/encryption', () => {
-        const { ENCRYPTION_CONTROLS } = jest.requireActual('../../functions/catalogs/encryption');
+      jest.doMock('../../../functions/catalogs/encryption', () => {
+        const { ENCRYPTION_CONTROLS } = jest.requireActual(
+          '../../../functions/catalogs/encryption',
+        );
         return { ENCRYPTION_CONTROLS: [...ENCRYPTION_CONTROLS, ENCRYPTION_CONTROLS[0]] };
       });
-      expect(() => jest.requireActual('../../functions/catalogs')).toThrow(
+      expect(() => jest.requireActual('../../../functions/catalogs')).toThrow(
         /control ids must be unique/,
       );
     });
