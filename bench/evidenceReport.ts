@@ -14,7 +14,7 @@
 import { upstashCache } from '../functions/adapters/cache';
 import { auth, firestore } from '../functions/adapters/firebase';
 import type { Deps } from '../functions/app/deps';
-import { buildReport } from '../functions/report/buildReport';
+import { buildReport, type ReportStats } from '../functions/report/buildReport';
 import { invalidateAccountCache } from '../functions/report/cache';
 import type { StackEnv } from '../scripts/localStack/types';
 import { mintIdToken } from '../scripts/localStack/idTokens';
@@ -31,7 +31,10 @@ function option(name: string, fallback: number): number {
   return at > 0 ? Number(process.argv[at + 1]) : fallback;
 }
 
-async function timeRequest(url: string, token: string): Promise<{ ms: number; cache: string }> {
+async function timeRequest(
+  url: string,
+  token: string,
+): Promise<{ ms: number; cache: string; complete: boolean }> {
   const started = performance.now();
   const response = await fetch(url, { headers: { authorization: `Bearer ${token}` } });
   await response.arrayBuffer();
@@ -39,6 +42,7 @@ async function timeRequest(url: string, token: string): Promise<{ ms: number; ca
   return {
     ms: performance.now() - started,
     cache: response.headers.get('x-evidence-cache') ?? '?',
+    complete: response.headers.get('x-evidence-complete') === 'true',
   };
 }
 
@@ -47,9 +51,12 @@ async function measure(label: string, accountId: string, uid: string, deps: Deps
   const token = await mintIdToken(env.FIREBASE_AUTH_EMULATOR_HOST, uid);
   const url = `${env.EVIDENCE_API_URL}/soc2-evidence?accountId=${encodeURIComponent(accountId)}`;
   const cold: number[] = [];
+  let incompleteColdReports = 0;
   for (let i = 0; i < COLD_RUNS; i++) {
     await invalidateAccountCache(deps, accountId);
-    cold.push((await timeRequest(url, token)).ms);
+    const { ms, complete } = await timeRequest(url, token);
+    cold.push(ms);
+    if (!complete) incompleteColdReports++;
   }
   await timeRequest(url, token);
   const warm: number[] = [];
@@ -59,7 +66,8 @@ async function measure(label: string, accountId: string, uid: string, deps: Deps
     warm.push(ms);
     cacheStates.add(cache);
   }
-  const stats = { documentsRead: 0 };
+  // One more cold build in-process, for where its time and reads go.
+  const stats: ReportStats = { documentsRead: 0 };
   const report = await buildReport(deps, accountId, { stats });
   cold.sort((a, b) => a - b);
   warm.sort((a, b) => a - b);
@@ -74,6 +82,9 @@ async function measure(label: string, accountId: string, uid: string, deps: Deps
     warmCache: [...cacheStates].join('/'),
     documentReadsPerReport: stats.documentsRead,
     complete: report.complete,
+    incompleteColdReports,
+    coldSectionMs: stats.sectionMs,
+    readsBySource: stats.readsBySource,
   };
   console.log(JSON.stringify(row));
   return row;

@@ -25,7 +25,14 @@ export interface BuildReportOptions {
   sectionOverrides?: Partial<SectionRegistry>;
   sectionTimeoutMs?: number;
   /** Filled with what the build cost, for logs and benchmarks. */
-  stats?: { documentsRead: number };
+  stats?: ReportStats;
+}
+
+/** What one build cost: reads in all and per source, milliseconds per section. */
+export interface ReportStats {
+  documentsRead: number;
+  readsBySource?: Record<string, number>;
+  sectionMs?: Partial<Record<SectionKey, number>>;
 }
 
 type SectionOutcome<K extends SectionKey> = NonNullable<EvidenceReport['sections'][K]>;
@@ -105,21 +112,30 @@ export async function buildReport(
   const sources = new ReportSources(deps, accountId, asOf);
   const timeoutMs = options.sectionTimeoutMs ?? DEFAULT_SECTION_TIMEOUT_MS;
   const started = Date.now();
+  const sectionMs: Partial<Record<SectionKey, number>> = {};
   const entries = await Promise.all(
     slugs.map(async (slug) => {
       const key = SECTION_SLUGS[slug];
       const definition = registry[key] as SectionDefinition<typeof key>;
-      return [key, await runSection(key, definition, sources, timeoutMs, deps.now)] as const;
+      const sectionStarted = Date.now();
+      const outcome = await runSection(key, definition, sources, timeoutMs, deps.now);
+      sectionMs[key] = Date.now() - sectionStarted;
+      return [key, outcome] as const;
     }),
   );
   const sections = Object.fromEntries(entries) as EvidenceReport['sections'];
   const complete = entries.every(([, section]) => section.status === 'ok');
-  if (options.stats) options.stats.documentsRead = sources.documentsRead;
+  const stats: ReportStats = {
+    documentsRead: sources.documentsRead,
+    readsBySource: sources.readsBySource,
+    sectionMs,
+  };
+  if (options.stats) Object.assign(options.stats, stats);
   logger.info('evidence report built', {
     accountId,
     sections: slugs.length,
     complete,
-    documentsRead: sources.documentsRead,
+    ...stats,
     durationMs: Date.now() - started,
   });
   return {

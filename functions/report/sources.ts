@@ -28,10 +28,12 @@ type CollectionName = Parameters<typeof subcollectionPath>[1];
 /**
  * The stored data one report reads, each piece fetched at most once however many sections use it
  * (the API keys feed two sections), and parsed with its schema: malformed documents are logged
- * and listed, never dropped silently. `documentsRead` counts what Firestore billed as reads.
+ * and listed, never dropped silently. `documentsRead` counts what Firestore billed as reads, and
+ * `readsBySource` the same per source (members, auditRollups, …), to show where reads go.
  */
 export class ReportSources {
   documentsRead = 0;
+  readonly readsBySource: Record<string, number> = {};
   private readonly memo = new Map<string, Promise<unknown>>();
 
   constructor(
@@ -39,6 +41,11 @@ export class ReportSources {
     readonly accountId: string,
     readonly asOf: Date,
   ) {}
+
+  private billed(source: string, reads: number): void {
+    this.documentsRead += reads;
+    this.readsBySource[source] = (this.readsBySource[source] ?? 0) + reads;
+  }
 
   private once<T>(key: string, load: () => Promise<T>): Promise<T> {
     let pending = this.memo.get(key) as Promise<T> | undefined;
@@ -55,7 +62,7 @@ export class ReportSources {
       this.deps.db.collection(subcollectionPath(this.accountId, collection)),
     ).get();
     // An empty result is still billed as one read.
-    this.documentsRead += Math.max(snapshot.size, 1);
+    this.billed(collection, Math.max(snapshot.size, 1));
     const { docs, malformed } = parseSnapshot(schema, snapshot.docs, {
       accountId: this.accountId,
       purpose: 'evidence report',
@@ -86,7 +93,7 @@ export class ReportSources {
   complianceSettings = () =>
     this.once('settings', async (): Promise<ComplianceSettings | undefined> => {
       const snapshot = await this.deps.db.doc(complianceSettingsPath(this.accountId)).get();
-      this.documentsRead += 1;
+      this.billed('settings', 1);
       if (!snapshot.exists) return undefined;
       const parsed = parseDocument(complianceSettingsSchema, snapshot.ref.path, snapshot.data());
       if (parsed.ok) return parsed.value;
@@ -105,14 +112,14 @@ export class ReportSources {
         this.accountId,
         windowStartOf(this.asOf),
       );
-      this.documentsRead += Math.max(history.changes.length + history.malformed.length, 1);
+      this.billed('accessHistory', Math.max(history.changes.length + history.malformed.length, 1));
       return { changes: history.changes, malformed: listedByPath(history.malformed) };
     });
 
   /** The audit-log summary from the audit pipeline's rollups (exact at any volume). */
   async auditLogSummary(windowDays: number) {
     const summary = await summarizeAuditLog(this.deps.db, this.accountId, this.asOf, windowDays);
-    this.documentsRead += summary.documentReads;
+    this.billed('auditRollups', summary.documentReads);
     return summary;
   }
 

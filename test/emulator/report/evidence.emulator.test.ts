@@ -4,7 +4,7 @@ import type { Deps } from '../../../functions/app/deps';
 import { permissionsOf, type Role } from '../../../functions/domain/roles';
 import { summarizeAuditLog } from '../../../functions/audit/summary';
 import { addDays } from '../../../functions/domain/time';
-import { buildReport } from '../../../functions/report/buildReport';
+import { buildReport, type ReportStats } from '../../../functions/report/buildReport';
 import { cachedReport } from '../../../functions/report/cache';
 import { SECTIONS } from '../../../functions/report/registry';
 import type { EvidenceReport } from '../../../functions/schema/evidence';
@@ -359,6 +359,19 @@ describe('report contents against a seeded fixture', () => {
     );
     expect(promoted).toMatchObject({ level: 80, resourceAccess: { recipes: 2, workflows: 2 } });
     await db.doc(`accounts/${accountId}/members/${uids.mem}`).update({ role: 'member' });
+  });
+
+  it('says where a build spends its reads and time: per source and per section', async () => {
+    const stats: ReportStats = { documentsRead: 0 };
+    await buildReport(realDeps(), accountId, { stats });
+    const bySource = stats.readsBySource!;
+    expect(Object.values(bySource).reduce((a, b) => a + b, 0)).toBe(stats.documentsRead);
+    expect(bySource.members).toBeGreaterThanOrEqual(6);
+    expect(Object.keys(bySource)).toEqual(
+      expect.arrayContaining(['members', 'apiKeys', 'settings', 'auditRollups', 'accessHistory']),
+    );
+    expect(Object.keys(stats.sectionMs!).sort()).toEqual(Object.keys(SECTIONS).sort());
+    expect(Object.values(stats.sectionMs!).every((ms) => ms! >= 0)).toBe(true);
   });
 
   it('degrades one failing section and keeps the other eight intact (in-process, real data)', async () => {
