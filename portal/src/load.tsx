@@ -22,9 +22,9 @@ export function useLoad<T>(key: string, load: () => Promise<T>): Loaded<T> {
   return loaded;
 }
 
-/** What a failed load says: a 403 is about permission, whatever its code. */
+/** What a failed load says; a role without the permission is told so in those words. */
 export function LoadError({ error }: { error: Error }) {
-  if (error instanceof ApiError && error.status === 403) {
+  if (error instanceof ApiError && error.code === 'permission_denied') {
     return (
       <p class="notice" role="alert">
         You do not have permission to see this account's evidence. {error.message}
