@@ -5,6 +5,7 @@
  */
 import * as fs from 'node:fs';
 import type { Browser, Page } from 'playwright-core';
+import type { EvidenceReport } from '../../functions/schema/evidence';
 import { closeIdTokenApp } from '../../scripts/localStack/idTokens';
 import { collectPageErrors, launchChromium, screenshot } from '../support/browser';
 import {
@@ -129,6 +130,29 @@ describe('portal', () => {
     expect(download.suggestedFilename()).toBe(`${accountId}-access-review-members.csv`);
     const csv = fs.readFileSync((await download.path())!, 'utf8');
     expect(csv).toContain(auditor.email);
+    expect(pageErrors).toEqual([]);
+  });
+
+  it('marks a degraded section with its error', async () => {
+    // The stack cannot make a section fail on demand (evidence.emulator.test.ts does it in
+    // process), so the API's real answer is altered on its way to the page.
+    await page.route('**/api/soc2-evidence?*', async (route) => {
+      const response = await route.fetch();
+      const report = (await response.json()) as EvidenceReport;
+      report.complete = false;
+      report.sections.securityMetrics = {
+        ...report.sections.securityMetrics!,
+        status: 'degraded',
+        error: { code: 'section_failed', message: 'injected failure' },
+      };
+      await route.fulfill({ response, json: report });
+    });
+    await signIn(auditor, `/accounts/${accountId}/evidence`);
+    const section = page.getByRole('region', { name: 'Security metrics' });
+    await section.getByText('Degraded: section_failed: injected failure').waitFor();
+    expect(await section.getByText(/^Status: degraded; collected/).count()).toBe(1);
+    expect(await page.getByText(/^Status: ok; collected/).count()).toBe(8);
+    await page.getByText('incomplete: some sections are degraded', { exact: false }).waitFor();
     expect(pageErrors).toEqual([]);
   });
 
