@@ -1,6 +1,7 @@
 /**
  * `npm start`: the whole system on the local emulators with a seeded demo account, until Ctrl-C.
- * Prints the endpoint URLs and a fresh ID token for one user of each role.
+ * Prints the portal and endpoint URLs, and for one user of each role an email and password to sign
+ * in to the portal with and a fresh ID token.
  * `--verbose` also shows the emulators' own output (otherwise in .stack/<offset>/emulators.log).
  */
 import * as path from 'node:path';
@@ -31,6 +32,7 @@ async function printBanner(stack: RunningStack, seeded: SeedResult | undefined):
   const lines = [
     '',
     'SOC 2 evidence backend: local stack is up',
+    `  Portal                 ${new URL(env.EVIDENCE_API_URL).origin}/`,
     `  API (Hosting rewrite)  ${env.EVIDENCE_API_URL}`,
     `  API (function direct)  ${env.FUNCTIONS_EMULATOR_URL}`,
     `  Firestore ${env.FIRESTORE_EMULATOR_HOST}   Auth ${env.FIREBASE_AUTH_EMULATOR_HOST}   Storage ${env.STORAGE_EMULATOR_HOST}`,
@@ -47,14 +49,21 @@ async function printBanner(stack: RunningStack, seeded: SeedResult | undefined):
     return;
   }
   lines.push('', `  Accounts: ${seeded.accounts.map((a) => `${a.id} (${a.name})`).join(', ')}`);
-  lines.push('', '  ID tokens (valid 1 hour; restart for fresh ones):');
+  lines.push(
+    '',
+    '  Sign in to the portal as, or call the API with the ID token (valid 1 hour; restart for fresh ones):',
+  );
   let example: { token: string; accountId: string } | undefined;
   for (const role of ROLES) {
-    const user = seeded.users.find((u) => u.role === role);
+    const user = seeded.users.find((u) => u.role === role && !u.disabled);
     if (!user) continue;
     const token = await mintIdToken(env.FIREBASE_AUTH_EMULATOR_HOST, user.uid);
     example ??= { token, accountId: user.accountId };
-    lines.push('', `  ${role} ${user.email} (account ${user.accountId})`, `  ${token}`);
+    lines.push(
+      '',
+      `  ${role}  email ${user.email}  password ${user.password}  (account ${user.accountId})`,
+      `  ${token}`,
+    );
   }
   if (example) {
     lines.push(

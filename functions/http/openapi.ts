@@ -74,6 +74,8 @@ const ERROR_DESCRIPTIONS: Record<number, string> = {
 };
 /** What every account route can answer besides its own errors. */
 const ACCOUNT_ROUTE_ERRORS = [400, 401, 403, 405, 503];
+/** What a route for any signed-in caller (no account) can answer besides its own errors. */
+const SIGNED_IN_ROUTE_ERRORS = [401, 405, 503];
 /** What a route that takes a body can answer besides. */
 const BODY_ROUTE_ERRORS = [415];
 
@@ -93,7 +95,9 @@ function responses(route: Route) {
   const body = route.input?.in === 'body' ? BODY_ROUTE_ERRORS : [];
   const errors = route.access
     ? [...ACCOUNT_ROUTE_ERRORS, ...body, ...(route.doc.errors ?? [])]
-    : [];
+    : route.signedIn
+      ? [...SIGNED_IN_ROUTE_ERRORS, ...(route.doc.errors ?? [])]
+      : [];
   return {
     ...Object.fromEntries(
       Object.entries(route.doc.responses).map(([status, r]) => [status, successResponse(r)]),
@@ -142,8 +146,8 @@ function operation(route: Route): Record<string, unknown> {
   return {
     summary: route.doc.summary,
     ...(route.doc.description ? { description: route.doc.description } : {}),
-    // Account routes take the document's default security (the Firebase ID token).
-    ...(route.access ? {} : { security: [] }),
+    // Account and signed-in routes take the document's default security (the Firebase ID token).
+    ...(route.access || route.signedIn ? {} : { security: [] }),
     ...(params.length > 0 ? { parameters: params } : {}),
     ...(body ? { requestBody: body } : {}),
     responses: responses(route),

@@ -1,10 +1,11 @@
 import type { IncomingHttpHeaders } from 'node:http';
+import type { DecodedIdToken } from 'firebase-admin/auth';
 import type { z } from 'zod';
 import type { Deps } from '../app/deps';
 import type { Caller } from '../domain/caller';
 import { methodNotAllowed, notFound } from '../domain/errors';
 import type { Permission } from '../domain/roles';
-import { authorizeRoute } from './authz';
+import { authenticate, authorizeRoute } from './authz';
 
 export type HttpMethod = 'GET' | 'POST' | 'PATCH' | 'DELETE';
 
@@ -75,6 +76,8 @@ export interface RouteContext {
   deps: Deps;
   /** Set on account routes, by the router, once the caller is authorized. */
   caller?: Caller;
+  /** Set on signed-in routes, by the router, once the ID token is verified. */
+  token?: DecodedIdToken;
   /** The parsed input of an account route. */
   input?: unknown;
 }
@@ -86,6 +89,8 @@ export interface Route {
   doc: RouteDoc;
   /** Absent on public routes (health, this API's description, the public key). */
   access?: RouteAccess;
+  /** Needs a verified ID token but names no account (the caller's own memberships). */
+  signedIn?: true;
   input?: RouteInput;
   /** Path parameters, validated after authorization. */
   params?: z.ZodType;
@@ -114,11 +119,28 @@ export function accountRoute<S extends z.ZodType<{ accountId: string }>>(route: 
   };
 }
 
+/** Declares a route for any signed-in caller; the router verifies the ID token before `handle`. */
+export function signedInRoute(route: {
+  method: HttpMethod;
+  path: string;
+  doc: RouteDoc;
+  handle(ctx: RouteContext & { token: DecodedIdToken }): Promise<ApiResponse>;
+}): Route {
+  return {
+    ...route,
+    signedIn: true,
+    handle: (ctx) => route.handle(ctx as RouteContext & { token: DecodedIdToken }),
+  };
+}
+
 /** Runs a resolved route; an account route's handler runs only once its caller is authorized. */
 export async function runRoute(
   route: Route,
-  ctx: Omit<RouteContext, 'caller' | 'input'>,
+  ctx: Omit<RouteContext, 'caller' | 'input' | 'token'>,
 ): Promise<ApiResponse> {
+  // Such a route takes no input, so the token (401) is all there is to check before it runs.
+  if (route.signedIn)
+    return route.handle({ ...ctx, token: await authenticate(ctx.deps, ctx.req.headers) });
   if (!route.access) return route.handle(ctx);
   // An account route names its account in its input; without one it could not be authorized.
   if (!route.input) throw new Error(`${route.method} ${route.path} has access but no input`);

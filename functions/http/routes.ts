@@ -1,4 +1,5 @@
 import type { Route } from './router';
+import { accountRoutes } from './routes/accounts';
 import { archiveRoutes } from './routes/archives';
 import { auditLogRoutes } from './routes/auditLogs';
 import { complianceRoutes } from './routes/compliance';
@@ -9,6 +10,7 @@ import { openApiRoutes } from './routes/openapi';
 /** Every `/api` route. Each feature contributes its own list from functions/http/routes/. */
 export const ROUTES: readonly Route[] = [
   ...healthRoutes,
+  ...accountRoutes,
   ...auditLogRoutes,
   ...evidenceRoutes,
   ...openApiRoutes,

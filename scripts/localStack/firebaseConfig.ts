@@ -1,11 +1,13 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import { stackHosting, type HostingConfig } from './portalHosting';
 import type { StackPorts } from './types';
 
 /** The part of firebase.json we touch. Everything else is copied through untouched. */
 interface FirebaseJson {
   functions?: { source?: string; configDir?: string }[] | { source?: string; configDir?: string };
   emulators?: Record<string, unknown>;
+  hosting?: HostingConfig;
   [key: string]: unknown;
 }
 
@@ -32,6 +34,7 @@ function formatDotenv(values: Record<string, string>): string {
  * values for the functions' params (see functionParams.ts): a shared root `.env.local` would be
  * overwritten by the other stacks running in parallel. The root's own dotenv files are copied in
  * first, so values someone put there still apply (the stack's own values come last and win).
+ * Hosting serves the stack's own copy of the portal (portalHosting.ts).
  */
 export function writeStackFirebaseConfig(
   projectDir: string,
@@ -85,6 +88,10 @@ export function writeStackFirebaseConfig(
   };
 
   const configPath = path.join(projectDir, `firebase.stack-${offset}.json`);
-  fs.writeFileSync(configPath, `${JSON.stringify({ ...base, functions, emulators }, null, 2)}\n`);
+  const hosting = base.hosting && stackHosting(projectDir, stackDir, base.hosting, ports.auth);
+  fs.writeFileSync(
+    configPath,
+    `${JSON.stringify({ ...base, functions, emulators, ...(hosting ? { hosting } : {}) }, null, 2)}\n`,
+  );
   return configPath;
 }

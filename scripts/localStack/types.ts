@@ -34,7 +34,15 @@ export interface StackEnv {
 /** What `scripts/seed/demo.ts` returns, so `npm start` can print tokens for one user per role. */
 export interface SeedResult {
   accounts: { id: string; name: string }[];
-  users: { uid: string; email: string; role: string; accountId: string }[];
+  /** Every seeded person; `password` signs in to the portal unless `disabled`. */
+  users: {
+    uid: string;
+    email: string;
+    password: string;
+    disabled: boolean;
+    role: string;
+    accountId: string;
+  }[];
 }
 
 /** Signature of the seeder `npm start` calls (scripts/seed/demo.ts, written elsewhere). */

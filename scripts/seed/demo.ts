@@ -165,6 +165,8 @@ export function planAccount(
     users: authUsers.map((u, i) => ({
       uid: u.uid,
       email: u.email,
+      password: u.password,
+      disabled: u.disabled,
       role: spec.people[i].role,
       accountId,
     })),

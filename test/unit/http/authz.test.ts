@@ -1,6 +1,7 @@
 import type { DecodedIdToken } from 'firebase-admin/auth';
 import { ApiError } from '../../../functions/domain/errors';
 import { authorizeRoute } from '../../../functions/http/authz';
+import { runRoute, signedInRoute } from '../../../functions/http/router';
 import { accountOnlyQuerySchema } from '../../../functions/schema/api';
 import { accountPath, subcollectionPath } from '../../../functions/schema/paths';
 import { documentsReader, unitDeps } from '../../support/deps';
@@ -137,5 +138,39 @@ describe('authorizeRoute order: token (401), then input (400), then account (403
       level: 100,
       account: { name: 'Acme', plan: 'enterprise', createdAt: CREATED },
     });
+  });
+});
+
+describe('a signed-in route (no account)', () => {
+  const handled: DecodedIdToken[] = [];
+  const accounts = signedInRoute({
+    method: 'GET',
+    path: '/accounts',
+    doc: { summary: 'accounts', responses: { 200: { description: 'JSON.' } } },
+    handle: async ({ token }) => {
+      handled.push(token);
+      return { body: { uid: token.uid } };
+    },
+  });
+  const run = (headers: Record<string, string>, query: Record<string, unknown> = {}) =>
+    runRoute(accounts, {
+      req: { method: 'GET', path: '/accounts', query, headers, body: undefined },
+      params: {},
+      deps: depsFor('viewer-uid'),
+    });
+
+  it('is 401 without a valid ID token, before the handler runs, whatever the query', async () => {
+    const attempts: Record<string, string>[] = [{}, { authorization: 'Bearer wrong.token' }];
+    for (const headers of attempts) {
+      await expect(run(headers, { accountId: ['a', 'b'] })).rejects.toMatchObject({
+        status: 401,
+      });
+    }
+    expect(handled).toEqual([]);
+  });
+
+  it('hands the verified token to the handler', async () => {
+    const answer = await run({ authorization: `Bearer ${VALID_TOKEN}` });
+    expect(answer.body).toEqual({ uid: 'viewer-uid' });
   });
 });

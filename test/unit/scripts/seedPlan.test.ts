@@ -1,5 +1,5 @@
 import { planAccount } from '../../../scripts/seed/demo';
-import { ACME, DEMO_ACCOUNTS } from '../../../scripts/seed/demoAccounts';
+import { ACME, DEMO_ACCOUNTS, DEMO_PASSWORD } from '../../../scripts/seed/demoAccounts';
 import { mulberry32 } from '../../../scripts/seed/rng';
 
 const NOW = new Date('2026-11-23T12:00:00Z');
@@ -25,6 +25,27 @@ describe('demo plan', () => {
     expect(planned.docs.every((d) => d.path.startsWith('accounts/ns1-acme-robotics'))).toBe(true);
     expect(planned.users.every((u) => u.uid.startsWith('ns1-'))).toBe(true);
     expect(planned.users.every((u) => u.email.includes('+ns1@'))).toBe(true);
+  });
+
+  it('gives every person of every demo account a portal password, the same as their Auth user', () => {
+    for (const spec of DEMO_ACCOUNTS) {
+      const planned = planAccount(spec, { now: NOW, rng: mulberry32(1), namespace: '' });
+      for (const [i, user] of planned.users.entries()) {
+        expect(user.password).toBe(DEMO_PASSWORD);
+        expect(planned.authUsers[i]).toMatchObject({ uid: user.uid, password: DEMO_PASSWORD });
+      }
+    }
+  });
+
+  it('names a signed-in-able user of every role in the enterprise demo account', () => {
+    const roles = new Set(
+      plan(1)
+        .users.filter((u) => !u.disabled)
+        .map((u) => u.role),
+    );
+    expect([...roles].sort()).toEqual(
+      ['admin', 'auditor', 'dept_lead', 'member', 'owner', 'viewer'].sort(),
+    );
   });
 
   it('never writes undefined fields, which Firestore would refuse', () => {

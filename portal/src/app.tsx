@@ -1,0 +1,75 @@
+import { useEffect, useMemo, useState } from 'preact/hooks';
+import { onAuthStateChanged, signOut, type Auth, type User } from 'firebase/auth';
+import { apiClient, type Api } from './api';
+import { AccountsPage } from './pages/accounts';
+import { DashboardPage } from './pages/dashboard';
+import { EvidencePage } from './pages/evidence';
+import { SignInPage } from './pages/signIn';
+import { dashboardPath, evidencePath, Link, pageOf, type Page } from './routes';
+
+function usePage(): Page {
+  const [page, setPage] = useState(() => pageOf(location.pathname));
+  useEffect(() => {
+    const update = () => setPage(pageOf(location.pathname));
+    addEventListener('popstate', update);
+    return () => removeEventListener('popstate', update);
+  }, []);
+  return page;
+}
+
+/** undefined while Firebase restores a session, then the user or null. */
+function useUser(auth: Auth): User | null | undefined {
+  const [user, setUser] = useState<User | null | undefined>(undefined);
+  useEffect(() => onAuthStateChanged(auth, setUser), [auth]);
+  return user;
+}
+
+function Nav({ accountId, auth }: { accountId?: string; auth: Auth }) {
+  return (
+    <nav aria-label="Portal">
+      <Link href="/">Accounts</Link>
+      {accountId && <Link href={dashboardPath(accountId)}>Dashboard</Link>}
+      {accountId && <Link href={evidencePath(accountId)}>Evidence</Link>}
+      <button type="button" onClick={() => void signOut(auth)}>
+        Sign out
+      </button>
+    </nav>
+  );
+}
+
+function Content({ page, api }: { page: Page; api: Api }) {
+  switch (page.name) {
+    case 'home':
+      return <AccountsPage api={api} />;
+    case 'dashboard':
+      return <DashboardPage api={api} accountId={page.accountId} />;
+    case 'evidence':
+      return <EvidencePage api={api} accountId={page.accountId} />;
+    case 'notFound':
+      return <h1>Page not found</h1>;
+  }
+}
+
+/** Signed out: the sign-in form on whatever path was asked for, which then shows (deep links). */
+export function App({ auth }: { auth: Auth }) {
+  const page = usePage();
+  const user = useUser(auth);
+  const api = useMemo(
+    () => apiClient(() => (user ? user.getIdToken() : Promise.reject(new Error('Signed out')))),
+    [user],
+  );
+  if (user === undefined) return <p aria-busy="true">Loading…</p>;
+  if (user === null) return <SignInPage auth={auth} />;
+  return (
+    <>
+      <header>
+        <span class="brand">SOC 2 evidence</span>
+        <span class="who">{user.email}</span>
+        <Nav auth={auth} accountId={'accountId' in page ? page.accountId : undefined} />
+      </header>
+      <main>
+        <Content page={page} api={api} />
+      </main>
+    </>
+  );
+}

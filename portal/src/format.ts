@@ -1,0 +1,16 @@
+/** Display helpers shared by the pages. */
+
+/** An ISO instant as `2026-11-23 12:00 UTC`. */
+export const utcTime = (iso: string | null | undefined): string =>
+  iso ? `${iso.slice(0, 10)} ${iso.slice(11, 16)} UTC` : '—';
+
+/** Any measured value as text (null: not measured). */
+export const valueText = (value: unknown): string =>
+  value === null || value === undefined
+    ? '—'
+    : typeof value === 'object'
+      ? JSON.stringify(value)
+      : String(value);
+
+/** Today's UTC day, `YYYY-MM-DD`, to compare due dates with. */
+export const utcToday = (): string => new Date().toISOString().slice(0, 10);

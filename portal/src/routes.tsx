@@ -1,0 +1,40 @@
+import type { JSX } from 'preact';
+
+/** The portal's pages by path (CONTRACT §7); anything else is "not found". */
+export type Page =
+  | { name: 'home' }
+  | { name: 'dashboard'; accountId: string }
+  | { name: 'evidence'; accountId: string }
+  | { name: 'notFound' };
+
+export function pageOf(pathname: string): Page {
+  if (pathname === '/' || pathname === '') return { name: 'home' };
+  const match = /^\/accounts\/([^/]+)(\/evidence)?\/?$/.exec(pathname);
+  if (!match) return { name: 'notFound' };
+  const accountId = decodeURIComponent(match[1]);
+  return match[2] ? { name: 'evidence', accountId } : { name: 'dashboard', accountId };
+}
+
+export const dashboardPath = (accountId: string) => `/accounts/${encodeURIComponent(accountId)}`;
+export const evidencePath = (accountId: string) => `${dashboardPath(accountId)}/evidence`;
+
+/** Changes the page without a reload; the App listens to `popstate`. */
+export function navigate(path: string, replace = false): void {
+  if (replace) history.replaceState(null, '', path);
+  else history.pushState(null, '', path);
+  dispatchEvent(new PopStateEvent('popstate'));
+}
+
+/** A link that navigates in the app (a real href, so it also opens in a new tab). */
+export function Link(props: { href: string; children: JSX.Element | string }) {
+  const onClick = (event: MouseEvent) => {
+    if (event.button !== 0 || event.metaKey || event.ctrlKey || event.shiftKey) return;
+    event.preventDefault();
+    navigate(props.href);
+  };
+  return (
+    <a href={props.href} onClick={onClick}>
+      {props.children}
+    </a>
+  );
+}

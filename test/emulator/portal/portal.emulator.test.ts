@@ -1,0 +1,225 @@
+/**
+ * The portal in a real browser, through Hosting as a user gets it: sign-in, the account
+ * dashboard, the evidence, the permission message, deep links, no console errors, the security
+ * headers. Values shown are checked against what the API answers the same user.
+ */
+import * as fs from 'node:fs';
+import type { Browser, Page } from 'playwright-core';
+import type { EvidenceReport } from '../../../functions/schema/evidence';
+import { closeIdTokenApp } from '../../../scripts/localStack/idTokens';
+import { collectPageErrors, launchChromium, screenshot } from '../../support/browser';
+import {
+  addMember,
+  callApi,
+  createAccount,
+  idTokenFor,
+  uniqueAccountId,
+  type MemberFixture,
+} from '../../support/world';
+
+jest.setTimeout(120_000);
+
+const PASSWORD = 'portal-test-password';
+const SECTION_HEADINGS = [
+  'Access review',
+  'Security metrics',
+  'Encryption inventory',
+  'Vendor register',
+  'Incident response',
+  'Compliance config',
+  'Data residency',
+  'Retention policy',
+  'Audit log summary',
+];
+
+const origin = () => new URL(process.env.EVIDENCE_API_URL!).origin;
+
+let browser: Browser;
+let accountId: string;
+let auditor: MemberFixture;
+let member: MemberFixture;
+let page: Page;
+let pageErrors: string[];
+
+beforeAll(async () => {
+  accountId = await createAccount(uniqueAccountId('portal'));
+  const withPassword = { password: PASSWORD };
+  const owner = await addMember(accountId, { role: 'owner' }, withPassword);
+  auditor = await addMember(accountId, { role: 'auditor' }, withPassword);
+  member = await addMember(accountId, { role: 'member' }, withPassword);
+  // Stored results, so the dashboard has measured values to show.
+  const evaluated = await callApi('/compliance/evaluate', {
+    method: 'POST',
+    token: await idTokenFor(owner.uid),
+    body: { accountId },
+  });
+  expect(evaluated.status).toBe(200);
+  browser = await launchChromium();
+});
+
+afterAll(async () => {
+  await browser?.close();
+  await closeIdTokenApp();
+});
+
+beforeEach(async () => {
+  page = await browser.newPage();
+  pageErrors = collectPageErrors(page);
+});
+
+afterEach(async () => {
+  await page.close();
+});
+
+async function signIn(who: MemberFixture, path = '/'): Promise<void> {
+  await page.goto(`${origin()}${path}`);
+  await page.getByLabel('Email').fill(who.email);
+  await page.getByLabel('Password').fill(PASSWORD);
+  await page.getByRole('button', { name: 'Sign in' }).click();
+}
+
+async function apiAs<T>(who: MemberFixture, path: string): Promise<T> {
+  const answer = await callApi(path, { token: await idTokenFor(who.uid), query: { accountId } });
+  expect(answer.status).toBe(200);
+  return answer.json as T;
+}
+
+describe('portal', () => {
+  it('signs the auditor in, straight to the dashboard of the one account: status and every control', async () => {
+    const controls = await apiAs<{ controls: { id: string }[] }>(auditor, '/compliance/controls');
+    const status = await apiAs<{ overall: string }>(auditor, '/compliance/status');
+
+    await signIn(auditor);
+    await page.waitForURL(`**/accounts/${accountId}`);
+    await page.getByRole('heading', { name: 'Controls' }).waitFor();
+    expect(await page.getByText(`Overall status: ${status.overall}`).count()).toBe(1);
+    const table = page.getByRole('table', { name: /Every control/ });
+    expect(controls.controls.length).toBeGreaterThan(0);
+    for (const { id } of controls.controls) {
+      await expect(table.getByRole('cell', { name: id, exact: true }).count()).resolves.toBe(1);
+    }
+    await page.getByRole('table', { name: 'Trust Services Criteria groups' }).waitFor();
+    await screenshot(page, 'dashboard');
+    expect(pageErrors).toEqual([]);
+  });
+
+  it('shows the nine evidence sections, with status and collection time, and survives a reload', async () => {
+    await signIn(auditor);
+    await page.getByRole('link', { name: 'Evidence' }).click();
+    await page.waitForURL(`**/accounts/${accountId}/evidence`);
+    for (const name of SECTION_HEADINGS) {
+      await page.getByRole('heading', { name, level: 2 }).waitFor();
+    }
+    expect(await page.getByText(/^Status: (ok|degraded); collected \d{4}-\d\d-\d\d/).count()).toBe(
+      SECTION_HEADINGS.length,
+    );
+    await page.getByRole('table', { name: 'Members' }).getByText(auditor.email).waitFor();
+    await screenshot(page, 'evidence');
+
+    await page.reload();
+    await page.getByRole('heading', { name: 'Audit log summary', level: 2 }).waitFor();
+    expect(pageErrors).toEqual([]);
+  });
+
+  it("downloads a section table as CSV with the signed-in user's token", async () => {
+    await signIn(auditor, `/accounts/${accountId}/evidence`);
+    const [download] = await Promise.all([
+      page.waitForEvent('download'),
+      page.getByRole('link', { name: 'Download members CSV' }).click(),
+    ]);
+    expect(download.suggestedFilename()).toBe(`${accountId}-access-review-members.csv`);
+    const csv = fs.readFileSync((await download.path())!, 'utf8');
+    expect(csv).toContain(auditor.email);
+    expect(pageErrors).toEqual([]);
+  });
+
+  it('marks a degraded section with its error', async () => {
+    // The stack cannot make a section fail on demand (evidence.emulator.test.ts does it in
+    // process), so the API's real answer is altered on its way to the page.
+    await page.route('**/api/soc2-evidence?*', async (route) => {
+      const response = await route.fetch();
+      const report = (await response.json()) as EvidenceReport;
+      report.complete = false;
+      report.sections.securityMetrics = {
+        ...report.sections.securityMetrics!,
+        status: 'degraded',
+        error: { code: 'section_failed', message: 'injected failure' },
+      };
+      await route.fulfill({ response, json: report });
+    });
+    await signIn(auditor, `/accounts/${accountId}/evidence`);
+    const section = page.getByRole('region', { name: 'Security metrics' });
+    await section.getByText('Degraded: section_failed: injected failure').waitFor();
+    expect(await section.getByText(/^Status: degraded; collected/).count()).toBe(1);
+    expect(await page.getByText(/^Status: ok; collected/).count()).toBe(8);
+    await page.getByText('incomplete: some sections are degraded', { exact: false }).waitFor();
+    expect(pageErrors).toEqual([]);
+  });
+
+  it('opens a deep link after sign-in on the page asked for', async () => {
+    await signIn(auditor, `/accounts/${accountId}/evidence`);
+    await page.getByRole('heading', { name: 'Vendor register', level: 2 }).waitFor();
+    expect(page.url()).toBe(`${origin()}/accounts/${accountId}/evidence`);
+    expect(pageErrors).toEqual([]);
+  });
+
+  it('tells a member without audit:read about permission and shows no evidence', async () => {
+    await signIn(member, `/accounts/${accountId}/evidence`);
+    await page.getByText(/permission/).waitFor();
+    expect(await page.getByRole('heading', { name: 'Access review' }).count()).toBe(0);
+    await screenshot(page, 'evidence-member');
+    // The browser reports the API's 403 itself; nothing else may fail.
+    expect(pageErrors.filter((e) => !/status of 403/.test(e))).toEqual([]);
+  });
+});
+
+describe('Hosting', () => {
+  it('sends the security headers with the app', async () => {
+    const response = await fetch(`${origin()}/`);
+    const csp = response.headers.get('content-security-policy') ?? '';
+    expect(csp).toContain("script-src 'self'");
+    expect(csp).toContain("frame-ancestors 'none'");
+    expect(csp).toMatch(/connect-src 'self' [^;]*identitytoolkit\.googleapis\.com/);
+    expect(response.headers.get('x-content-type-options')).toBe('nosniff');
+    expect(response.headers.get('referrer-policy')).toBe('no-referrer');
+  });
+
+  it('answers every app path with the app and keeps /api for the API', async () => {
+    const app = await fetch(`${origin()}/accounts/any/evidence`);
+    expect(app.status).toBe(200);
+    expect(await app.text()).toContain('<div id="app">');
+    const api = await fetch(`${origin()}/api/no-such-route`);
+    expect(api.status).toBe(404);
+    expect(((await api.json()) as { error: { code: string } }).error.code).toBe('not_found');
+  });
+});
+
+describe('GET /api/accounts', () => {
+  it('is 401 without an ID token', async () => {
+    expect((await callApi('/accounts')).status).toBe(401);
+  });
+
+  it('lists the accounts the caller is an enabled member of, with the role, by name', async () => {
+    const other = await createAccount(uniqueAccountId('portal-b'), { name: 'A second account' });
+    await addMember(other, { uid: auditor.uid, email: auditor.email, role: 'viewer' });
+    const disabled = await createAccount(uniqueAccountId('portal-c'));
+    await addMember(disabled, {
+      uid: auditor.uid,
+      email: auditor.email,
+      role: 'admin',
+      disabled: true,
+    });
+    // Another user with the same email in an account is not the caller.
+    const foreign = await createAccount(uniqueAccountId('portal-d'));
+    await addMember(foreign, { email: auditor.email, role: 'owner' }, false);
+
+    const answer = await callApi('/accounts', { token: await idTokenFor(auditor.uid) });
+    expect(answer.status).toBe(200);
+    expect(answer.json).toEqual({
+      accounts: [
+        { accountId: other, name: 'A second account', role: 'viewer' },
+        { accountId, name: accountId, role: 'auditor' },
+      ],
+    });
+  });
+});
