@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import type { DecodedIdToken } from 'firebase-admin/auth';
 import type { Deps } from '../../app/deps';
-import { parseDocument } from '../../schema/common';
+import { parseSnapshot } from '../../schema/common';
 import { accountSchema, memberSchema, roleSchema } from '../../schema/documents';
 import { COLLECTIONS, accountPath } from '../../schema/paths';
 import { signedInRoute, type Route } from '../router';
@@ -23,21 +23,29 @@ async function accountsOf(deps: Deps, token: DecodedIdToken): Promise<AccountsRe
     .collectionGroup(COLLECTIONS.members)
     .where('email', '==', token.email)
     .get();
-  const mine = members.docs.flatMap((snap) => {
-    const accountRef = snap.ref.parent.parent;
-    if (snap.id !== token.uid || !accountRef) return [];
-    const member = parseDocument(memberSchema, snap.ref.path, snap.data());
-    return member.ok && !member.value.disabled
-      ? [{ accountId: accountRef.id, role: member.value.role }]
+  // Malformed memberships and accounts are logged by parseSnapshot and left out of the picker.
+  const own = members.docs.filter((snap) => snap.id === token.uid && snap.ref.parent.parent);
+  const context = { uid: token.uid, purpose: 'account picker' };
+  const mine = own.flatMap((snap) => {
+    const [member] = parseSnapshot(memberSchema, [snap], context).docs;
+    return member && !member.value.disabled
+      ? [{ accountId: snap.ref.parent.parent!.id, role: member.value.role }]
       : [];
   });
   if (mine.length === 0) return { accounts: [] };
   const accountSnaps = await deps.db.getAll(
     ...mine.map((m) => deps.db.doc(accountPath(m.accountId))),
   );
-  const accounts = mine.flatMap((m, i) => {
-    const account = parseDocument(accountSchema, accountSnaps[i].ref.path, accountSnaps[i].data());
-    return account.ok ? [{ ...m, name: account.value.name }] : [];
+  const byId = new Map(
+    parseSnapshot(
+      accountSchema,
+      accountSnaps.filter((snap) => snap.exists),
+      context,
+    ).docs.map((d) => [d.id, d.value.name]),
+  );
+  const accounts = mine.flatMap((m) => {
+    const name = byId.get(m.accountId);
+    return name === undefined ? [] : [{ ...m, name }];
   });
   return { accounts: accounts.sort((a, b) => a.name.localeCompare(b.name)) };
 }
