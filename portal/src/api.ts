@@ -11,6 +11,7 @@ import type {
 } from '../../functions/schema/compliance';
 import type { CSV_TABLES, CsvSectionSlug, EvidenceReport } from '../../functions/schema/evidence';
 import type { Role } from '../../functions/domain/roles';
+import type { AuditLog } from '../../functions/schema/documents';
 
 export type { CsvSectionSlug, EvidenceReport };
 export type CsvTable<S extends CsvSectionSlug> = (typeof CSV_TABLES)[S][number];
@@ -55,6 +56,19 @@ export type Finding = Pick<
   'controlId' | 'title' | 'severity' | 'dueDate' | 'status' | 'source'
 > & { id: string };
 
+/** An audit event as `GET /api/audit-logs` lists it (timestamp as an ISO string). */
+export type AuditEvent = Omit<AuditLog, 'timestamp'> & { id: string; timestamp: string };
+
+export interface AuditLogPage {
+  events: AuditEvent[];
+  nextPageToken: string | null;
+}
+
+/** The API's audit-log filters and paging, as query parameters (CONTRACT §3). */
+export type AuditLogQuery = Partial<
+  Record<'actorId' | 'action' | 'result' | 'start' | 'end' | 'pageSize' | 'pageToken', string>
+>;
+
 /** An API error (CONTRACT §4 error body), with its HTTP status. */
 export class ApiError extends Error {
   constructor(
@@ -98,6 +112,8 @@ export function apiClient(token: TokenSource) {
       json<ControlsResponse>(token, '/compliance/controls')({ accountId }),
     findings: (accountId: string) =>
       json<{ findings: Finding[] }>(token, '/compliance/findings')({ accountId }),
+    auditLogs: (accountId: string, query: AuditLogQuery) =>
+      json<AuditLogPage>(token, '/audit-logs')({ ...query, accountId }),
     evidence: (accountId: string) => json<EvidenceReport>(token, '/soc2-evidence')({ accountId }),
     /** One CSV table of the report, as a file to save. */
     evidenceCsv: async <S extends CsvSectionSlug>(

@@ -3,14 +3,15 @@ import { onAuthStateChanged, signOut, type Auth, type User } from 'firebase/auth
 import { apiClient, type Api } from './api';
 import { AccountsPage } from './pages/accounts';
 import { DashboardPage } from './pages/dashboard';
+import { AuditLogPage } from './pages/auditLog';
 import { EvidencePage } from './pages/evidence';
 import { SignInPage } from './pages/signIn';
-import { dashboardPath, evidencePath, Link, pageOf, type Page } from './routes';
+import { auditLogPath, dashboardPath, evidencePath, Link, pageOf, type Page } from './routes';
 
 function usePage(): Page {
-  const [page, setPage] = useState(() => pageOf(location.pathname));
+  const [page, setPage] = useState(() => pageOf(location.pathname, location.search));
   useEffect(() => {
-    const update = () => setPage(pageOf(location.pathname));
+    const update = () => setPage(pageOf(location.pathname, location.search));
     addEventListener('popstate', update);
     return () => removeEventListener('popstate', update);
   }, []);
@@ -30,6 +31,7 @@ function Nav({ accountId, auth }: { accountId?: string; auth: Auth }) {
       <Link href="/">Accounts</Link>
       {accountId && <Link href={dashboardPath(accountId)}>Dashboard</Link>}
       {accountId && <Link href={evidencePath(accountId)}>Evidence</Link>}
+      {accountId && <Link href={auditLogPath(accountId)}>Audit log</Link>}
       <button type="button" onClick={() => void signOut(auth)}>
         Sign out
       </button>
@@ -45,6 +47,8 @@ function Content({ page, api }: { page: Page; api: Api }) {
       return <DashboardPage api={api} accountId={page.accountId} />;
     case 'evidence':
       return <EvidencePage api={api} accountId={page.accountId} />;
+    case 'auditLog':
+      return <AuditLogPage api={api} accountId={page.accountId} query={page.query} />;
     case 'notFound':
       return <h1>Page not found</h1>;
   }

@@ -5,18 +5,23 @@ export type Page =
   | { name: 'home' }
   | { name: 'dashboard'; accountId: string }
   | { name: 'evidence'; accountId: string }
+  | { name: 'auditLog'; accountId: string; query: string }
   | { name: 'notFound' };
 
-export function pageOf(pathname: string): Page {
+/** `search` is the query string; only the audit log keeps state there (its filters). */
+export function pageOf(pathname: string, search = ''): Page {
   if (pathname === '/' || pathname === '') return { name: 'home' };
-  const match = /^\/accounts\/([^/]+)(\/evidence)?\/?$/.exec(pathname);
+  const match = /^\/accounts\/([^/]+)(\/evidence|\/audit-log)?\/?$/.exec(pathname);
   if (!match) return { name: 'notFound' };
   const accountId = decodeURIComponent(match[1]);
-  return match[2] ? { name: 'evidence', accountId } : { name: 'dashboard', accountId };
+  if (match[2] === '/evidence') return { name: 'evidence', accountId };
+  if (match[2] === '/audit-log') return { name: 'auditLog', accountId, query: search };
+  return { name: 'dashboard', accountId };
 }
 
 export const dashboardPath = (accountId: string) => `/accounts/${encodeURIComponent(accountId)}`;
 export const evidencePath = (accountId: string) => `${dashboardPath(accountId)}/evidence`;
+export const auditLogPath = (accountId: string) => `${dashboardPath(accountId)}/audit-log`;
 
 /** Changes the page without a reload; the App listens to `popstate`. */
 export function navigate(path: string, replace = false): void {

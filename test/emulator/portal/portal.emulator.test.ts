@@ -4,14 +4,19 @@
  * headers. Values shown are checked against what the API answers the same user.
  */
 import * as fs from 'node:fs';
+import { Timestamp } from 'firebase-admin/firestore';
 import type { Browser, Page } from 'playwright-core';
 import type { EvidenceReport } from '../../../functions/schema/evidence';
+import { subcollectionPath } from '../../../functions/schema/paths';
 import { closeIdTokenApp } from '../../../scripts/localStack/idTokens';
+import { auditLogData } from '../../support/auditFixtures';
 import { collectPageErrors, launchChromium, screenshot } from '../../support/browser';
 import {
   addMember,
   callApi,
   createAccount,
+  db,
+  eventually,
   idTokenFor,
   uniqueAccountId,
   type MemberFixture,
@@ -54,8 +59,27 @@ beforeAll(async () => {
     body: { accountId },
   });
   expect(evaluated.status).toBe(200);
+  await seedAuditEvents();
   browser = await launchChromium();
 });
+
+/** Six events an hour apart (the newest an hour ago), two of them failures. */
+async function seedAuditEvents(): Promise<void> {
+  const batch = db.batch();
+  for (let i = 0; i < 6; i++) {
+    const at = new Date(Date.now() - (i + 1) * 3_600_000);
+    batch.create(
+      db.doc(`${subcollectionPath(accountId, 'auditLogs')}/portal-evt-${i}`),
+      auditLogData({
+        timestamp: Timestamp.fromDate(at),
+        actorId: `portal-actor-${i}`,
+        action: i % 2 ? 'role.assign' : 'auth.login',
+        result: i % 3 === 1 ? 'failure' : 'success',
+      }),
+    );
+  }
+  await batch.commit();
+}
 
 afterAll(async () => {
   await browser?.close();
@@ -78,8 +102,15 @@ async function signIn(who: MemberFixture, path = '/'): Promise<void> {
   await page.getByRole('button', { name: 'Sign in' }).click();
 }
 
-async function apiAs<T>(who: MemberFixture, path: string): Promise<T> {
-  const answer = await callApi(path, { token: await idTokenFor(who.uid), query: { accountId } });
+async function apiAs<T>(
+  who: MemberFixture,
+  path: string,
+  query: Record<string, string> = {},
+): Promise<T> {
+  const answer = await callApi(path, {
+    token: await idTokenFor(who.uid),
+    query: { accountId, ...query },
+  });
   expect(answer.status).toBe(200);
   return answer.json as T;
 }
@@ -169,6 +200,109 @@ describe('portal', () => {
     expect(await page.getByRole('heading', { name: 'Access review' }).count()).toBe(0);
     await screenshot(page, 'evidence-member');
     // The browser reports the API's 403 itself; nothing else may fail.
+    expect(pageErrors.filter((e) => !/status of 403/.test(e))).toEqual([]);
+  });
+});
+
+type AuditEvents = {
+  events: {
+    actorId: string;
+    action: string;
+    resourceType: string;
+    resourceId?: string;
+    result: string;
+  }[];
+  nextPageToken: string | null;
+};
+
+/** The audit-log table's rows as the page shows them: actor, action, resource, result. */
+async function auditRows(): Promise<string[][]> {
+  const table = page.getByRole('table', { name: 'Audit events, newest first' });
+  await table.waitFor();
+  const rows = await table.locator('tbody tr').all();
+  return Promise.all(
+    rows.map(async (row) => (await row.getByRole('cell').allInnerTexts()).slice(1)),
+  );
+}
+
+/** Waits for the table to show `expected` (a new query replaces the rows a moment later). */
+async function expectAuditRows(expected: string[][]): Promise<void> {
+  let rows: string[][] = [];
+  const shown = async () => {
+    rows = await auditRows();
+    return JSON.stringify(rows) === JSON.stringify(expected) || undefined;
+  };
+  await eventually(shown, { timeoutMs: 10_000, what: 'the audit rows' }).catch(() => undefined);
+  expect(rows).toEqual(expected);
+}
+
+const rowOf = (e: AuditEvents['events'][number]) => [
+  e.actorId,
+  e.action,
+  e.resourceId ? `${e.resourceType}/${e.resourceId}` : e.resourceType,
+  e.result,
+];
+
+describe('portal audit log', () => {
+  it('lists the events newest first, as the API does', async () => {
+    const newest = await apiAs<AuditEvents>(auditor, '/audit-logs', { pageSize: '1' });
+    await signIn(auditor);
+    await page.waitForURL(`**/accounts/${accountId}`);
+    await page.getByRole('link', { name: 'Audit log' }).click();
+    await page.waitForURL(`**/accounts/${accountId}/audit-log`);
+    expect((await auditRows())[0]).toEqual(rowOf(newest.events[0]));
+    await screenshot(page, 'audit-log');
+    expect(pageErrors).toEqual([]);
+  });
+
+  it('filters by result, keeps the filter in the URL and across a reload', async () => {
+    const failures = await apiAs<AuditEvents>(auditor, '/audit-logs', { result: 'failure' });
+    expect(failures.events.length).toBeGreaterThanOrEqual(2);
+    await signIn(auditor, `/accounts/${accountId}/audit-log`);
+    await auditRows();
+    await page.getByLabel('Result').selectOption('failure');
+    await page.getByRole('button', { name: 'Apply filters' }).click();
+    await page.waitForURL(/\?result=failure$/);
+    await expectAuditRows(failures.events.map(rowOf));
+
+    await page.reload();
+    await expectAuditRows(failures.events.map(rowOf));
+    expect(await page.getByLabel('Result').inputValue()).toBe('failure');
+    expect(pageErrors).toEqual([]);
+  });
+
+  it('follows "Next page" by the cursor', async () => {
+    const first = await apiAs<AuditEvents>(auditor, '/audit-logs', { pageSize: '2' });
+    const second = await apiAs<AuditEvents>(auditor, '/audit-logs', {
+      pageSize: '2',
+      pageToken: first.nextPageToken!,
+    });
+    await signIn(auditor, `/accounts/${accountId}/audit-log?pageSize=2`);
+    await expectAuditRows(first.events.map(rowOf));
+    await page.getByRole('button', { name: 'Next page' }).click();
+    await page.waitForURL(/pageToken=/);
+    await expectAuditRows(second.events.map(rowOf));
+    expect(pageErrors).toEqual([]);
+  });
+
+  it('shows an API error next to the filters', async () => {
+    await signIn(auditor, `/accounts/${accountId}/audit-log`);
+    await auditRows();
+    await page.getByLabel('From', { exact: true }).fill('2026-05-02T10:00');
+    await page.getByLabel('To', { exact: true }).fill('2026-05-01T10:00');
+    await page.getByRole('button', { name: 'Apply filters' }).click();
+    await page.getByText(/^Could not load: .*start must be before end/).waitFor();
+    expect(new URL(page.url()).searchParams.get('start')).toBe(
+      new Date(2026, 4, 2, 10, 0).toISOString(),
+    );
+    await page.getByLabel('Actor').waitFor();
+    expect(pageErrors.filter((e) => !/status of 400/.test(e))).toEqual([]);
+  });
+
+  it('tells a member without audit:read about permission', async () => {
+    await signIn(member, `/accounts/${accountId}/audit-log`);
+    await page.getByText(/permission/).waitFor();
+    expect(await page.getByRole('table').count()).toBe(0);
     expect(pageErrors.filter((e) => !/status of 403/.test(e))).toEqual([]);
   });
 });
