@@ -8,7 +8,7 @@ import {
 import { parseDocument, parseSnapshot, type MalformedEntry } from '../schema/common';
 import { memberSchema } from '../schema/documents';
 import { accountDocPath, subcollectionPath } from '../schema/paths';
-import { isAlreadyExists } from './firestoreErrors';
+import { isAlreadyExists } from '../adapters/firestoreErrors';
 
 type MemberData = Record<string, unknown> | undefined;
 

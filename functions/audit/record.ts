@@ -4,7 +4,7 @@ import { invalidArgument } from '../domain/errors';
 import { auditEventInputSchema, type AuditEventInput } from '../schema/audit';
 import { documentId, parseInput } from '../schema/common';
 import { subcollectionPath } from '../schema/paths';
-import { isAlreadyExists } from './firestoreErrors';
+import { isAlreadyExists } from '../adapters/firestoreErrors';
 
 /** Same account and key → same document id, so a retried call finds its first write. */
 export function auditEventIdFor(accountId: string, idempotencyKey: string): string {

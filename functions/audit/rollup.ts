@@ -1,6 +1,6 @@
 import { FieldValue, type Firestore } from 'firebase-admin/firestore';
 import { accountDocPath } from '../schema/paths';
-import { isAlreadyExists, isInvalidArgument } from './firestoreErrors';
+import { isAlreadyExists, isInvalidArgument } from '../adapters/firestoreErrors';
 import { withoutActor, type RollupPlan } from './rollupPlan';
 
 export type RollupOutcome = 'counted' | 'counted_without_actor' | 'duplicate';

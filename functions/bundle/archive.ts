@@ -12,7 +12,7 @@ import { exportComplianceForPeriod, type ComplianceExport } from '../compliance/
 import { buildReport } from '../report/buildReport';
 import { ObjectExistsError, type EvidenceStore } from '../adapters/storage';
 import type { ManifestSigner } from '../adapters/signer';
-import { isAlreadyExists } from '../audit/firestoreErrors';
+import { isAlreadyExists } from '../adapters/firestoreErrors';
 import { conflict, invalidArgument } from '../domain/errors';
 import { BUNDLE_FILES, type ArchiveIndex, type Manifest } from '../schema/bundle';
 import { evidenceReportSchema, type EvidenceReport } from '../schema/evidence';

@@ -1,6 +1,6 @@
 import * as logger from 'firebase-functions/logger';
 import type { Deps } from '../app/deps';
-import { isAlreadyExists } from '../audit/firestoreErrors';
+import { isAlreadyExists } from '../adapters/firestoreErrors';
 import { parseDocument } from '../schema/common';
 import { controlEvaluationStateSchema, type ControlEvaluationState } from '../schema/compliance';
 import { accountDocPath } from '../schema/paths';

@@ -1,6 +1,6 @@
 import type { Response } from 'express';
 import * as logger from 'firebase-functions/logger';
-import { isContention } from '../audit/firestoreErrors';
+import { grpcCode, isContention } from '../adapters/firestoreErrors';
 import { ApiError, unavailable } from '../domain/errors';
 import type { ApiResponse } from './router';
 
@@ -18,15 +18,13 @@ export function sendResult(res: Response, result: ApiResponse): void {
 /** How long a client waits after contention (a transaction lock is held for seconds at most). */
 const CONTENTION_RETRY_SECONDS = 2;
 
-const errorCode = (error: unknown) => (error as { code?: unknown }).code;
-
 /**
  * The one place errors become HTTP responses (CONTRACT §4). Unknown errors are logged with their
  * stack on the server and answered with a generic 500: no internals reach the client.
  */
 export function sendError(res: Response, error: unknown, context: Record<string, unknown>): void {
   if (isContention(error)) {
-    logger.warn('API request met Firestore contention', { ...context, code: errorCode(error) });
+    logger.warn('API request met Firestore contention', { ...context, code: grpcCode(error) });
     sendError(
       res,
       unavailable('The service is busy; retry shortly.', CONTENTION_RETRY_SECONDS),
