@@ -6,6 +6,7 @@ import { execFileSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { chromium, type Browser, type Page } from 'playwright-core';
+import type { MemberFixture } from './world';
 
 function chromiumPath(): string {
   const fromEnv = process.env.CHROMIUM_PATH;
@@ -40,4 +41,43 @@ export async function screenshot(page: Page, name: string): Promise<string> {
   const file = path.join(SCREENSHOT_DIR, `${name}.png`);
   await page.screenshot({ path: file, fullPage: true });
   return file;
+}
+
+/** The portal's origin: the Hosting site that also rewrites /api. */
+export const portalOrigin = (): string => new URL(process.env.EVIDENCE_API_URL!).origin;
+
+/** Signs in through the portal's form, starting from `path` (a deep link keeps it). */
+export async function signIn(
+  page: Page,
+  who: MemberFixture,
+  password: string,
+  path = '/',
+): Promise<void> {
+  await page.goto(`${portalOrigin()}${path}`);
+  await page.getByLabel('Email').fill(who.email);
+  await page.getByLabel('Password').fill(password);
+  await page.getByRole('button', { name: 'Sign in' }).click();
+}
+
+const AXE_SOURCE_PATH = require.resolve('axe-core/axe.min.js');
+
+/**
+ * axe-core's serious and critical violations on the page as it is now, as "rule: target" lines.
+ * The script goes in through the DevTools protocol (page.evaluate), which the page's strict CSP
+ * does not apply to, so the app is checked with its real headers.
+ */
+export async function seriousAccessibilityViolations(page: Page): Promise<string[]> {
+  await page.evaluate(fs.readFileSync(AXE_SOURCE_PATH, 'utf8'));
+  const violations = await page.evaluate(async () => {
+    const axe = (globalThis as unknown as { axe: { run: () => Promise<AxeResults> } }).axe;
+    const results = await axe.run();
+    return results.violations
+      .filter((v) => v.impact === 'serious' || v.impact === 'critical')
+      .map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`);
+  });
+  return violations;
+}
+
+interface AxeResults {
+  violations: { id: string; impact: string | null; nodes: { target: string[] }[] }[];
 }

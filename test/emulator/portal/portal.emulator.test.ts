@@ -10,7 +10,14 @@ import type { EvidenceReport } from '../../../functions/schema/evidence';
 import { subcollectionPath } from '../../../functions/schema/paths';
 import { closeIdTokenApp } from '../../../scripts/localStack/idTokens';
 import { auditLogData } from '../../support/auditFixtures';
-import { collectPageErrors, launchChromium, screenshot } from '../../support/browser';
+import {
+  collectPageErrors,
+  launchChromium,
+  portalOrigin,
+  screenshot,
+  seriousAccessibilityViolations,
+  signIn as signInAs,
+} from '../../support/browser';
 import {
   addMember,
   callApi,
@@ -36,8 +43,6 @@ const SECTION_HEADINGS = [
   'Retention policy',
   'Audit log summary',
 ];
-
-const origin = () => new URL(process.env.EVIDENCE_API_URL!).origin;
 
 let browser: Browser;
 let accountId: string;
@@ -95,12 +100,8 @@ afterEach(async () => {
   await page.close();
 });
 
-async function signIn(who: MemberFixture, path = '/'): Promise<void> {
-  await page.goto(`${origin()}${path}`);
-  await page.getByLabel('Email').fill(who.email);
-  await page.getByLabel('Password').fill(PASSWORD);
-  await page.getByRole('button', { name: 'Sign in' }).click();
-}
+const signIn = (who: MemberFixture, path = '/'): Promise<void> =>
+  signInAs(page, who, PASSWORD, path);
 
 async function apiAs<T>(
   who: MemberFixture,
@@ -131,6 +132,7 @@ describe('portal', () => {
     }
     await page.getByRole('table', { name: 'Trust Services Criteria groups' }).waitFor();
     await screenshot(page, 'dashboard');
+    expect(await seriousAccessibilityViolations(page)).toEqual([]);
     expect(pageErrors).toEqual([]);
   });
 
@@ -146,6 +148,7 @@ describe('portal', () => {
     );
     await page.getByRole('table', { name: 'Members' }).getByText(auditor.email).waitFor();
     await screenshot(page, 'evidence');
+    expect(await seriousAccessibilityViolations(page)).toEqual([]);
 
     await page.reload();
     await page.getByRole('heading', { name: 'Audit log summary', level: 2 }).waitFor();
@@ -190,7 +193,7 @@ describe('portal', () => {
   it('opens a deep link after sign-in on the page asked for', async () => {
     await signIn(auditor, `/accounts/${accountId}/evidence`);
     await page.getByRole('heading', { name: 'Vendor register', level: 2 }).waitFor();
-    expect(page.url()).toBe(`${origin()}/accounts/${accountId}/evidence`);
+    expect(page.url()).toBe(`${portalOrigin()}/accounts/${accountId}/evidence`);
     expect(pageErrors).toEqual([]);
   });
 
@@ -252,6 +255,7 @@ describe('portal audit log', () => {
     await page.waitForURL(`**/accounts/${accountId}/audit-log`);
     expect((await auditRows())[0]).toEqual(rowOf(newest.events[0]));
     await screenshot(page, 'audit-log');
+    expect(await seriousAccessibilityViolations(page)).toEqual([]);
     expect(pageErrors).toEqual([]);
   });
 
@@ -309,7 +313,7 @@ describe('portal audit log', () => {
 
 describe('Hosting', () => {
   it('sends the security headers with the app', async () => {
-    const response = await fetch(`${origin()}/`);
+    const response = await fetch(`${portalOrigin()}/`);
     const csp = response.headers.get('content-security-policy') ?? '';
     expect(csp).toContain("script-src 'self'");
     expect(csp).toContain("frame-ancestors 'none'");
@@ -319,10 +323,10 @@ describe('Hosting', () => {
   });
 
   it('answers every app path with the app and keeps /api for the API', async () => {
-    const app = await fetch(`${origin()}/accounts/any/evidence`);
+    const app = await fetch(`${portalOrigin()}/accounts/any/evidence`);
     expect(app.status).toBe(200);
     expect(await app.text()).toContain('<div id="app">');
-    const api = await fetch(`${origin()}/api/no-such-route`);
+    const api = await fetch(`${portalOrigin()}/api/no-such-route`);
     expect(api.status).toBe(404);
     expect(((await api.json()) as { error: { code: string } }).error.code).toBe('not_found');
   });
