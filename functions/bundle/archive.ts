@@ -13,7 +13,7 @@ import { buildReport } from '../report/buildReport';
 import { ObjectExistsError, type EvidenceStore } from '../adapters/storage';
 import type { ManifestSigner } from '../adapters/signer';
 import { isAlreadyExists } from '../adapters/firestoreErrors';
-import { conflict, invalidArgument } from '../domain/errors';
+import { failedPrecondition, invalidArgument } from '../domain/errors';
 import { BUNDLE_FILES, type ArchiveIndex, type Manifest } from '../schema/bundle';
 import { evidenceReportSchema, type EvidenceReport } from '../schema/evidence';
 import {
@@ -66,7 +66,9 @@ export const ACCESS_HISTORY_LIMIT = 1000;
 /** An index document the chain and idempotency depend on: guessing would be worse than stopping. */
 function requireIndex(read: Exclude<ArchiveIndexRead, { status: 'absent' }>): ArchiveIndex {
   if (read.status === 'ok') return read.index;
-  throw conflict(`The archive index ${read.path} is malformed; an operator must repair it.`);
+  throw failedPrecondition(
+    `The archive index ${read.path} is malformed; an operator must repair it.`,
+  );
 }
 
 /**
@@ -170,7 +172,7 @@ async function confirmExisting(
     const stored = await sha256OfStream(deps.store.createReadStream(objectPath));
     if (stored.sha256 !== index.sha256 || stored.size !== index.size) {
       logger.error('evidence bundle differs from its index', { accountId, objectPath });
-      throw conflict(
+      throw failedPrecondition(
         `The stored bundle ${objectPath} does not match its index (sha256 ${stored.sha256}, expected ${index.sha256}).`,
       );
     }
@@ -193,9 +195,12 @@ async function confirmExisting(
         objectPath,
         reasons,
       });
-      throw conflict(`The stored bundle ${objectPath} has no index and does not verify.`, {
-        reasons,
-      });
+      throw failedPrecondition(
+        `The stored bundle ${objectPath} has no index and does not verify.`,
+        {
+          reasons,
+        },
+      );
     }
     const reportBytes = await readZipEntry(zipPath, BUNDLE_FILES.report);
     const report = evidenceReportSchema.parse(JSON.parse(reportBytes.toString('utf8')));

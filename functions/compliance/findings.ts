@@ -1,4 +1,4 @@
-import { conflict } from '../domain/errors';
+import { failedPrecondition } from '../domain/errors';
 import { addDays, utcDay } from '../domain/time';
 import type {
   Control,
@@ -147,13 +147,13 @@ export function applyFindingUpdate(
   if (changes.length === 0) return null;
   if (update.status !== undefined && update.status !== finding.status) {
     if (!TRANSITIONS[finding.status].includes(update.status)) {
-      throw conflict(
+      throw failedPrecondition(
         `status cannot go from ${finding.status} to ${update.status}; allowed: ${TRANSITIONS[finding.status].join(', ')}`,
         { field: 'status' },
       );
     }
     if (update.status === 'remediated' && finding.source === 'automatic' && controlFailing) {
-      throw conflict(
+      throw failedPrecondition(
         `status: control ${finding.controlId} still fails its automated test; this finding closes itself when the test passes`,
         { field: 'status' },
       );

@@ -3,30 +3,24 @@
  * HTTP layer maps them to a response in exactly one place (functions/http/respond.ts).
  */
 
-export type ErrorCode =
-  | 'invalid_argument'
-  | 'unauthenticated'
-  | 'permission_denied'
-  | 'plan_required'
-  | 'not_found'
-  | 'method_not_allowed'
-  | 'conflict'
-  | 'unsupported_media_type'
-  | 'unavailable'
-  | 'internal';
-
-const STATUS: Readonly<Record<ErrorCode, number>> = {
+/** Every code an error body carries, with its HTTP status. */
+const STATUS = {
   invalid_argument: 400,
   unauthenticated: 401,
   permission_denied: 403,
   plan_required: 403,
   not_found: 404,
   method_not_allowed: 405,
-  conflict: 409,
+  // CONTRACT §4: the resource is not in a state that allows this (a bundle still building, a
+  // finding moved out of order).
+  failed_precondition: 409,
   unsupported_media_type: 415,
   internal: 500,
   unavailable: 503,
-};
+} as const;
+
+export type ErrorCode = keyof typeof STATUS;
+export const ERROR_CODES = Object.keys(STATUS) as [ErrorCode, ...ErrorCode[]];
 
 export class ApiError extends Error {
   readonly status: number;
@@ -51,8 +45,8 @@ export const planRequired = (message = 'This feature requires the enterprise pla
 export const notFound = (message: string) => new ApiError('not_found', message);
 export const methodNotAllowed = (method: string, allowed: readonly string[]) =>
   new ApiError('method_not_allowed', `Method ${method} is not allowed here.`, { allowed });
-export const conflict = (message: string, details?: unknown) =>
-  new ApiError('conflict', message, details);
+export const failedPrecondition = (message: string, details?: unknown) =>
+  new ApiError('failed_precondition', message, details);
 
 export const unsupportedMediaType = (message: string) =>
   new ApiError('unsupported_media_type', message);

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { ERROR_CODES } from '../domain/errors';
 import { REPORT_VERSION } from '../schema/report';
 import { inputSchemaAt, type ResponseDoc, type Route } from './router';
 import { ROUTES } from './routes';
@@ -12,16 +13,7 @@ import { ROUTES } from './routes';
 
 export const errorResponseSchema = z.object({
   error: z.object({
-    code: z.enum([
-      'invalid_argument',
-      'unauthenticated',
-      'permission_denied',
-      'plan_required',
-      'not_found',
-      'method_not_allowed',
-      'conflict',
-      'internal',
-    ]),
+    code: z.enum(ERROR_CODES),
     message: z.string(),
     details: z.unknown().optional(),
   }),
@@ -68,7 +60,7 @@ const ERROR_DESCRIPTIONS: Record<number, string> = {
   403: '`permission_denied` (role lacks the permission, or not a member) or `plan_required` (not enterprise).',
   404: '`not_found`.',
   405: '`method_not_allowed`; the `Allow` header lists the methods.',
-  409: '`conflict`.',
+  409: '`failed_precondition`: the resource is not in a state that allows this (e.g. a bundle still building).',
   415: '`unsupported_media_type`: a request body that is not JSON (UTF-8).',
   503: '`unavailable`: contention or overload; retry after the `Retry-After` header (seconds).',
 };

@@ -383,6 +383,7 @@ describe('findings and incidents over HTTP', () => {
       body: { accountId, status: 'in_progress' },
     });
     expect(skipReopen.status).toBe(409);
+    expect(skipReopen.json).toMatchObject({ error: { code: 'failed_precondition' } });
     const events = await db
       .collection(subcollectionPath(accountId, 'auditLogs'))
       .where('resourceId', '==', id)

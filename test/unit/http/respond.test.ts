@@ -2,6 +2,7 @@ import type { Response } from 'express';
 import * as logger from 'firebase-functions/logger';
 import {
   ApiError,
+  failedPrecondition,
   invalidArgument,
   methodNotAllowed,
   permissionDenied,
@@ -54,6 +55,15 @@ describe('sendError', () => {
       },
     });
     expect(logged).not.toHaveBeenCalled();
+  });
+
+  it('answers a resource in the wrong state with 409 failed_precondition (CONTRACT §4)', () => {
+    const { res, sent } = recordingResponse();
+    sendError(res, failedPrecondition('Bundle 2026-Q3 is still building.'), {});
+    expect(sent.status).toBe(409);
+    expect(sent.body).toEqual({
+      error: { code: 'failed_precondition', message: 'Bundle 2026-Q3 is still building.' },
+    });
   });
 
   it('passes the details of a typed error through', () => {
