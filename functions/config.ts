@@ -25,3 +25,18 @@ export const apiSecrets = [params.upstashToken, params.signingPrivateKey];
 
 /** Secrets the evidence-cache invalidation triggers bind (they only touch the cache). */
 export const cacheSecrets = [params.upstashToken];
+
+/**
+ * The task queue that builds report jobs and bundles (functions/index.ts declares it under this
+ * name; the API and the quarterly schedule enqueue to it). A build that fails for a reason a
+ * retry can fix is retried with backoff; the job is marked failed on the last attempt.
+ */
+export const REPORT_QUEUE = {
+  functionName: 'buildReportJob',
+  /** firebase-functions' default region, where functions/index.ts deploys. */
+  region: 'us-central1',
+  retryConfig: { maxAttempts: 8, minBackoffSeconds: 60, maxBackoffSeconds: 3600 },
+  maxConcurrentDispatches: 4,
+  /** Also each task's dispatch deadline (Cloud Tasks' maximum): the queue must wait as long. */
+  timeoutSeconds: 1800,
+} as const;

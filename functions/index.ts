@@ -6,16 +6,16 @@ import { onDocumentCreated, onDocumentWritten } from 'firebase-functions/v2/fire
 import { onRequest } from 'firebase-functions/v2/https';
 import { onSchedule } from 'firebase-functions/v2/scheduler';
 import { onTaskDispatched } from 'firebase-functions/v2/tasks';
-import { apiSecrets, cacheSecrets } from './config';
+import { apiSecrets, cacheSecrets, REPORT_QUEUE } from './config';
 import { makeAccessHistoryHandler } from './handlers/accessHistoryTrigger';
-import { makeArchiveTaskHandler, makeQuarterlyArchiveHandler } from './handlers/archive';
 import { makeApiHandler } from './handlers/api';
 import { makeAuditRetentionHandler } from './handlers/auditRetentionJob';
 import { makeAuditRollupHandler } from './handlers/auditRollupTrigger';
 import { makeDailyControlEvaluationHandler } from './handlers/controlEvaluationJob';
 import { makeEvidenceCacheInvalidationHandler } from './handlers/evidenceCacheTrigger';
+import { makeQuarterlyArchiveHandler, makeReportTaskHandler } from './handlers/reportJobs';
 
-/** `/api/**` (Hosting rewrite) — evidence report, archives, audit-log query, public key. */
+/** `/api/**` (Hosting rewrite) — evidence report, archives, report jobs, audit-log query, public key. */
 export const api = onRequest({ secrets: apiSecrets, cors: false }, makeApiHandler());
 
 /** Per-day, sharded audit rollups; retried on failure, deduplicated per CloudEvent. */
@@ -64,20 +64,23 @@ export const evidenceCacheAccessHistory = invalidatesEvidence('accessHistory/{ch
 // A bundle index moving to complete changes the quarterly-bundle control.
 export const evidenceCacheArchives = invalidatesEvidence('evidenceArchives/{archiveId}');
 
-/** 02:00 UTC on the first day of each quarter: queue the ended quarter's bundle per account. */
+/** 02:00 UTC on the first day of each quarter: queue the ended quarter's bundle job per account. */
 export const archiveQuarterlyEvidence = onSchedule(
   { schedule: '0 2 1 1,4,7,10 *', timeZone: 'UTC', retryCount: 3 },
   makeQuarterlyArchiveHandler(),
 );
 
-/** One account's quarterly bundle (task queue: own retries, bounded concurrency, idempotent). */
-export const archiveAccountEvidence = onTaskDispatched(
+/**
+ * Report jobs and bundles (POST /api/soc2-archives, POST /api/compliance/reports, the quarterly
+ * schedule): own retries, bounded concurrency, idempotent. Exported under REPORT_QUEUE's name.
+ */
+export const buildReportJob = onTaskDispatched(
   {
     secrets: apiSecrets,
-    retryConfig: { maxAttempts: 8, minBackoffSeconds: 60, maxBackoffSeconds: 3600 },
-    rateLimits: { maxConcurrentDispatches: 4 },
-    timeoutSeconds: 1800,
+    retryConfig: REPORT_QUEUE.retryConfig,
+    rateLimits: { maxConcurrentDispatches: REPORT_QUEUE.maxConcurrentDispatches },
+    timeoutSeconds: REPORT_QUEUE.timeoutSeconds,
     memory: '1GiB',
   },
-  makeArchiveTaskHandler(),
+  makeReportTaskHandler(),
 );

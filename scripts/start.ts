@@ -5,6 +5,7 @@
  * `--verbose` also shows the emulators' own output (otherwise in .stack/<offset>/emulators.log).
  */
 import * as path from 'node:path';
+import { previousQuarter } from '../functions/bundle/period';
 import { startStack, type RunningStack, type SeedDemo, type SeedResult } from './localStack';
 import { mintIdToken } from './localStack/idTokens';
 
@@ -27,7 +28,11 @@ async function loadSeeder(): Promise<SeedDemo | undefined> {
   }
 }
 
-async function printBanner(stack: RunningStack, seeded: SeedResult | undefined): Promise<void> {
+async function printBanner(
+  stack: RunningStack,
+  seeded: SeedResult | undefined,
+  bundles: string[],
+): Promise<void> {
   const { env } = stack;
   const lines = [
     '',
@@ -49,6 +54,7 @@ async function printBanner(stack: RunningStack, seeded: SeedResult | undefined):
     return;
   }
   lines.push('', `  Accounts: ${seeded.accounts.map((a) => `${a.id} (${a.name})`).join(', ')}`);
+  if (bundles.length > 0) lines.push('', '  Signed evidence bundles:', ...bundles);
   lines.push(
     '',
     '  Sign in to the portal as, or call the API with the ID token (valid 1 hour; restart for fresh ones):',
@@ -82,19 +88,72 @@ async function printBanner(stack: RunningStack, seeded: SeedResult | undefined):
  */
 async function evaluateSeededAccounts(stack: RunningStack, seeded: SeedResult): Promise<void> {
   for (const account of seeded.accounts) {
-    const owner = seeded.users.find((u) => u.accountId === account.id && u.role === 'owner');
-    if (!owner) continue;
-    const token = await mintIdToken(stack.env.FIREBASE_AUTH_EMULATOR_HOST, owner.uid);
-    const answer = await fetch(`${stack.env.EVIDENCE_API_URL}/compliance/evaluate`, {
-      method: 'POST',
-      headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
-      body: JSON.stringify({ accountId: account.id }),
-    });
+    const answer = await askAsOwner(stack, seeded, account.id, 'POST', '/compliance/evaluate');
     // Accounts off the enterprise plan answer 403 and stay unevaluated, as in production.
-    if (!answer.ok && answer.status !== 403) {
+    if (answer && !answer.ok && answer.status !== 403) {
       console.error(`local stack: evaluating ${account.id} answered ${answer.status}`);
     }
   }
+}
+
+/**
+ * Calls the API as the account's owner (a fresh token each call: the demo's waits may outlast
+ * one); the account id goes in the body (POST) or the query (GET). Undefined when it has none.
+ */
+async function askAsOwner(
+  stack: RunningStack,
+  seeded: SeedResult,
+  accountId: string,
+  method: 'GET' | 'POST',
+  route: string,
+  body: Record<string, unknown> = {},
+): Promise<Response | undefined> {
+  const owner = seeded.users.find((u) => u.accountId === accountId && u.role === 'owner');
+  if (!owner) return undefined;
+  const token = await mintIdToken(stack.env.FIREBASE_AUTH_EMULATOR_HOST, owner.uid);
+  const url = new URL(`${stack.env.EVIDENCE_API_URL}${route}`);
+  if (method === 'GET') url.searchParams.set('accountId', accountId);
+  return fetch(url, {
+    method,
+    headers: {
+      authorization: `Bearer ${token}`,
+      ...(method === 'POST' ? { 'content-type': 'application/json' } : {}),
+    },
+    body: method === 'POST' ? JSON.stringify({ accountId, ...body }) : undefined,
+  });
+}
+
+const BUNDLE_WAIT_MS = 180_000;
+
+/**
+ * Asks for the last quarter's bundle of each seeded account through the API, as the quarterly
+ * schedule would have, and waits until the task queue (the Cloud Tasks emulator dispatching to
+ * the Functions emulator) has built it: the archives page then shows it ready. Returns one line
+ * per account for the banner.
+ */
+async function archiveLastQuarter(stack: RunningStack, seeded: SeedResult): Promise<string[]> {
+  const quarter = previousQuarter(new Date());
+  const period = { periodStart: quarter.start.toISOString(), periodEnd: quarter.end.toISOString() };
+  const lines: string[] = [];
+  for (const account of seeded.accounts) {
+    const asked = await askAsOwner(stack, seeded, account.id, 'POST', '/soc2-archives', period);
+    // Accounts off the enterprise plan answer 403: no bundles, as in production.
+    if (!asked || asked.status === 403) continue;
+    if (!asked.ok) {
+      lines.push(`  ${account.id}: asking for ${quarter.id} answered ${asked.status}`);
+      continue;
+    }
+    const deadline = Date.now() + BUNDLE_WAIT_MS;
+    let state = 'building';
+    while (state === 'building' && Date.now() < deadline) {
+      await new Promise((resolve) => setTimeout(resolve, 1_000));
+      const list = await askAsOwner(stack, seeded, account.id, 'GET', '/soc2-archives');
+      const { archives } = (await list!.json()) as { archives: { id: string; state: string }[] };
+      state = archives.find((a) => a.id === quarter.id)?.state ?? 'missing';
+    }
+    lines.push(`  ${account.id}: bundle ${quarter.id} ${state} (built through the task queue)`);
+  }
+  return lines;
 }
 
 async function main(): Promise<void> {
@@ -125,7 +184,8 @@ async function main(): Promise<void> {
     const seedDemo = await loadSeeder();
     const seeded = seedDemo ? await seedDemo(stack.env) : undefined;
     if (seeded) await evaluateSeededAccounts(stack, seeded);
-    await printBanner(stack, seeded);
+    const bundles = seeded ? await archiveLastQuarter(stack, seeded) : [];
+    await printBanner(stack, seeded, bundles);
   } catch (error) {
     console.error(`local stack: seeding failed: ${(error as Error).stack ?? String(error)}`);
     await shutdown(1);

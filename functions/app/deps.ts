@@ -4,7 +4,8 @@ import { upstashCache, type EvidenceCache } from '../adapters/cache';
 import { auth, firestore } from '../adapters/firebase';
 import { ed25519Signer, type ManifestSigner } from '../adapters/signer';
 import { gcsEvidenceStore, type EvidenceStore } from '../adapters/storage';
-import { params } from '../config';
+import { cloudTaskQueue, type TaskQueue } from '../adapters/taskQueue';
+import { params, REPORT_QUEUE } from '../config';
 
 /**
  * Everything a handler needs from the outside world, passed in so domain code and tests can
@@ -20,6 +21,8 @@ export interface Deps {
   evidenceStore: () => EvidenceStore;
   /** Signs bundle manifests (Ed25519 secret today; a Cloud KMS signer plugs in here). */
   signer: () => ManifestSigner;
+  /** The queue that builds report jobs and bundles off the request path. */
+  reportQueue: () => TaskQueue;
 }
 
 /** Builds on first call and keeps the result. */
@@ -41,6 +44,7 @@ export function defaultDeps(): Deps {
     signer: lazy(() =>
       ed25519Signer(params.signingPrivateKey.value(), params.signingKeyId.value()),
     ),
+    reportQueue: lazy(() => cloudTaskQueue(REPORT_QUEUE.functionName, REPORT_QUEUE.region)),
   };
   return cached;
 }

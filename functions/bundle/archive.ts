@@ -76,7 +76,7 @@ function requireIndex(read: Exclude<ArchiveIndexRead, { status: 'absent' }>): Ar
  * A period overlapping it or going back before its end is refused, so the bundles of one account
  * form one line and a rebuilt past period can never fork it (CONTRACT §5).
  */
-async function chainTip(
+export async function chainTip(
   db: Firestore,
   accountId: string,
   period: Period,

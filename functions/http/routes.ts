@@ -6,6 +6,7 @@ import { complianceRoutes } from './routes/compliance';
 import { evidenceRoutes } from './routes/evidence';
 import { healthRoutes } from './routes/health';
 import { openApiRoutes } from './routes/openapi';
+import { reportRoutes } from './routes/reports';
 
 /** Every `/api` route. Each feature contributes its own list from functions/http/routes/. */
 export const ROUTES: readonly Route[] = [
@@ -16,4 +17,5 @@ export const ROUTES: readonly Route[] = [
   ...openApiRoutes,
   ...complianceRoutes,
   ...archiveRoutes,
+  ...reportRoutes,
 ];

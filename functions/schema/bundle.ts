@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { documentId, timestamp } from './common';
 import { accountIdParam, isoDateTime } from './api';
-import { QUARTER_ID_PATTERN } from '../domain/quarter';
+import { jobErrorSchema, type ReportJobDoc } from './reportJobs';
 
 /**
  * Shapes of the signed quarterly evidence bundles (CONTRACT §5): the manifest inside each zip,
@@ -127,17 +127,6 @@ export const archiveIndexSchema = z.object({
 });
 export type ArchiveIndex = z.output<typeof archiveIndexSchema>;
 
-/** A calendar quarter, e.g. `2026-Q3`. */
-export const quarterIdSchema = z
-  .string()
-  .regex(QUARTER_ID_PATTERN, 'period must look like 2026-Q3');
-
-/** Payload of one queued archive task (the scheduled fan-out). */
-export const archiveTaskSchema = z
-  .object({ accountId: documentId, periodId: quarterIdSchema })
-  .strict();
-export type ArchiveTask = z.output<typeof archiveTaskSchema>;
-
 export const MAX_PERIOD_DAYS = 366;
 
 export const createArchiveBodySchema = z
@@ -149,9 +138,10 @@ export const createArchiveBodySchema = z
   .strict();
 export type CreateArchiveBody = z.output<typeof createArchiveBodySchema>;
 
-/** One archive as the list and create routes return it (dates ISO-8601). */
+/** One stored archive as the list and create routes return it (dates ISO-8601). */
 export const archiveSummarySchema = z.object({
   id: z.string(),
+  state: z.literal('ready'),
   periodStart: isoInstant,
   /** Exclusive. */
   periodEnd: isoInstant,
@@ -172,6 +162,7 @@ export type ArchiveSummary = z.output<typeof archiveSummarySchema>;
 export function archiveSummary(id: string, index: ArchiveIndex): ArchiveSummary {
   return {
     id,
+    state: 'ready',
     periodStart: index.periodStart.toISOString(),
     periodEnd: index.periodEnd.toISOString(),
     createdAt: index.createdAt.toISOString(),
@@ -187,17 +178,50 @@ export function archiveSummary(id: string, index: ArchiveIndex): ArchiveSummary 
   };
 }
 
-/** `GET /api/soc2-archives`: malformed index documents are listed apart, never dropped. */
+/** A bundle asked for and not stored yet: queued or being built, or failed (with why). */
+export const pendingArchiveSchema = z.object({
+  id: z.string(),
+  state: z.enum(['building', 'failed']),
+  periodStart: isoInstant,
+  /** Exclusive. */
+  periodEnd: isoInstant,
+  /** When it was first asked for. */
+  requestedAt: isoInstant,
+  /** The build's report job (`GET /api/compliance/reports/{jobId}`). */
+  jobId: z.string(),
+  /** Why it failed; `POST /api/soc2-archives` with the same period tries again. */
+  error: jobErrorSchema.optional(),
+});
+export type PendingArchive = z.output<typeof pendingArchiveSchema>;
+
+/** A bundle in the list: stored (`ready`), or `building` / `failed`. */
+export const archiveEntrySchema = z.discriminatedUnion('state', [
+  archiveSummarySchema,
+  pendingArchiveSchema,
+]);
+export type ArchiveEntry = z.output<typeof archiveEntrySchema>;
+
+/** The list's entry for a soc2 job whose bundle is not stored. */
+export function pendingArchive(jobId: string, job: ReportJobDoc): PendingArchive {
+  return {
+    id: job.periodId,
+    state: job.state === 'failed' ? 'failed' : 'building',
+    periodStart: job.periodStart.toISOString(),
+    periodEnd: job.periodEnd.toISOString(),
+    requestedAt: job.createdAt.toISOString(),
+    jobId,
+    ...(job.state === 'failed' && job.error ? { error: job.error } : {}),
+  };
+}
+
+/** `GET /api/soc2-archives`: malformed documents are listed apart, never dropped. */
 export const archiveListResponseSchema = z.object({
-  archives: z.array(archiveSummarySchema),
+  archives: z.array(archiveEntrySchema),
   malformed: z.array(z.object({ id: z.string(), problem: z.string() })),
 });
 
-/** `POST /api/soc2-archives`: 201 `archived`; 200 `already_archived` or `recovered`. */
-export const createArchiveResponseSchema = z.object({
-  status: z.enum(['archived', 'already_archived', 'recovered']),
-  archive: archiveSummarySchema,
-});
+/** `POST /api/soc2-archives`: 202 with the entry building, or 200 with the stored bundle. */
+export const createArchiveResponseSchema = z.object({ archive: archiveEntrySchema });
 
 /** `GET /api/soc2-archives/{archiveId}/download`. */
 export const downloadResponseSchema = z.object({ url: z.string(), expiresAt: isoInstant });

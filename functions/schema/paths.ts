@@ -39,6 +39,11 @@ export const COLLECTIONS = {
   findings: 'findings',
   /** `incidents/{id}`: security incidents with timeline and change history (incidentDocSchema). */
   incidents: 'incidents',
+  /**
+   * `reportJobs/{jobId}`: one queued report or bundle build per type, period and format
+   * (reportJobDocSchema); `jobId` is derived from them, so asking twice finds the same job.
+   */
+  reportJobs: 'reportJobs',
 } as const;
 
 export const COMPLIANCE_SETTINGS_DOC = 'compliance';

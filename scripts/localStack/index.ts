@@ -3,7 +3,7 @@
  *
  *   redis-server ─ Upstash REST adapter          (in this process)
  *   Storage emulator                             (in this process)
- *   firebase emulators: auth, firestore, functions, hosting   (child process)
+ *   firebase emulators: auth, firestore, functions (+ Cloud Tasks), hosting   (child process)
  *
  * `startStack()` resolves once all of it answers, with the env a command needs to use it.
  */
@@ -106,6 +106,7 @@ function buildEnv(
     SIGNING_KEY_ID: signingKey.keyId,
     EVIDENCE_BUCKET,
     REDIS_PORT: String(ports.redis),
+    CLOUD_TASKS_EMULATOR_HOST: `127.0.0.1:${ports.tasks}`,
   };
 }
 
@@ -115,7 +116,8 @@ function waitForHub(hubPort: number, timeoutMs: number): Promise<void> {
     async () => {
       const response = await fetch(`http://127.0.0.1:${hubPort}/emulators`);
       const running = Object.keys((await response.json()) as Record<string, unknown>);
-      const wanted = ['auth', 'firestore', 'functions', 'hosting'];
+      // firebase-tools starts `tasks` (the Cloud Tasks emulator) with functions, unasked.
+      const wanted = ['auth', 'firestore', 'functions', 'hosting', 'tasks'];
       return wanted.every((name) => running.includes(name)) || `hub lists ${running.join(', ')}`;
     },
     {
@@ -283,6 +285,7 @@ function spawnFirebaseEmulators(
   // confuse it (and could point at another stack).
   delete childEnv.FIRESTORE_EMULATOR_HOST;
   delete childEnv.FIREBASE_AUTH_EMULATOR_HOST;
+  delete childEnv.CLOUD_TASKS_EMULATOR_HOST;
   if (firestore.binaryPath) childEnv.FIRESTORE_EMULATOR_BINARY_PATH = firestore.binaryPath;
 
   start.log(

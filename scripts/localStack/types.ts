@@ -29,6 +29,11 @@ export interface StackEnv {
   EVIDENCE_BUCKET: string;
   /** Port of the raw redis-server (RESP), for tests that look behind the adapter. */
   REDIS_PORT: string;
+  /**
+   * `127.0.0.1:<port>` of the Cloud Tasks emulator firebase-tools runs beside the Functions
+   * emulator: firebase-admin enqueues there (report jobs), and it dispatches to the functions.
+   */
+  CLOUD_TASKS_EMULATOR_HOST: string;
 }
 
 /** What `scripts/seed/demo.ts` returns, so `npm start` can print tokens for one user per role. */

@@ -20,6 +20,7 @@ export interface UnitDepsParts {
   cache?: Partial<EvidenceCache>;
   evidenceStore?: Deps['evidenceStore'];
   signer?: Deps['signer'];
+  reportQueue?: Deps['reportQueue'];
 }
 
 /**
@@ -34,6 +35,7 @@ export function unitDeps(parts: UnitDepsParts = {}): Deps {
     cache: standIn('cache', parts.cache),
     evidenceStore: parts.evidenceStore ?? absent('evidenceStore'),
     signer: parts.signer ?? absent('signer'),
+    reportQueue: parts.reportQueue ?? absent('reportQueue'),
   };
 }
 

@@ -1,7 +1,9 @@
-import { archiveDepsFrom, archivePeriod } from '../../bundle/archive';
 import { listArchiveIndex, readArchiveIndex } from '../../bundle/archiveIndex';
 import { customPeriod } from '../../bundle/period';
-import { notFound } from '../../domain/errors';
+import { failedPrecondition, notFound } from '../../domain/errors';
+import type { Caller } from '../../domain/caller';
+import type { Deps } from '../../app/deps';
+import { listReportJobs, readReportJob, reportJobId, requestReport } from '../../reportJobs/jobs';
 import {
   archiveIdParamSchema,
   archiveListResponseSchema,
@@ -10,8 +12,11 @@ import {
   createArchiveResponseSchema,
   downloadQuerySchema,
   downloadResponseSchema,
+  pendingArchive,
   publicKeyResponseSchema,
   SIGNATURE_ALGORITHM,
+  type ArchiveEntry,
+  type CreateArchiveBody,
 } from '../../schema/bundle';
 import { accountOnlyQuerySchema } from '../../schema/api';
 import { listedById } from '../../schema/common';
@@ -20,16 +25,73 @@ import { accountRoute, type Route } from '../router';
 /** How long a download link works (CONTRACT §4). */
 export const DOWNLOAD_URL_TTL_MS = 15 * 60 * 1000;
 
+/** Newest period first; equal ends by id, descending (as the index alone was listed). */
+const newestFirst = (a: ArchiveEntry, b: ArchiveEntry) =>
+  Date.parse(b.periodEnd) - Date.parse(a.periodEnd) || b.id.localeCompare(a.id);
+
+/** Stored bundles, and the soc2 jobs of periods not stored yet (building or failed). */
+async function listArchives(deps: Deps, accountId: string) {
+  const [index, jobs] = await Promise.all([
+    listArchiveIndex(deps.db, accountId),
+    listReportJobs(deps.db, accountId, 'soc2'),
+  ]);
+  const stored = new Set(index.docs.map((d) => d.id));
+  const pending = jobs.docs
+    .filter(({ value: job }) => job.state !== 'ready' && !stored.has(job.periodId))
+    .map(({ id, value }) => pendingArchive(id, value));
+  const archives = [...index.docs.map((d) => archiveSummary(d.id, d.value)), ...pending];
+  return {
+    archives: archives.sort(newestFirst),
+    malformed: listedById([...index.malformed, ...jobs.malformed]),
+  };
+}
+
+/** Why a bundle asked for cannot be downloaded yet (409), or 404 when nobody asked for it. */
+async function notDownloadable(deps: Deps, accountId: string, archiveId: string): Promise<Error> {
+  const job = await readReportJob(deps.db, accountId, reportJobId('soc2', 'zip', archiveId));
+  if (!job) return notFound(`No archive ${archiveId} in account ${accountId}.`);
+  if (job.state === 'failed') {
+    return failedPrecondition(
+      `Archive ${archiveId} failed to build: ${job.error?.message ?? 'unknown error'} Ask for it again (POST /api/soc2-archives) to retry.`,
+      { state: 'failed', error: job.error },
+    );
+  }
+  return failedPrecondition(
+    `Archive ${archiveId} is still building; download it once the list shows it ready.`,
+    { state: 'building' },
+  );
+}
+
+/** Queues the period's bundle, or finds it stored or already on its way. */
+async function askForArchive(deps: Deps, caller: Caller, body: CreateArchiveBody) {
+  const period = customPeriod(new Date(body.periodStart), new Date(body.periodEnd), deps.now());
+  const { jobId, job } = await requestReport(deps, {
+    accountId: body.accountId,
+    reportType: 'soc2',
+    format: 'zip',
+    period,
+    criteria: [],
+    requestedBy: caller.uid,
+  });
+  if (job.state === 'ready') {
+    const read = await readArchiveIndex(deps.db, body.accountId, period.id);
+    if (read.status === 'ok') {
+      return { status: 200, body: { archive: archiveSummary(period.id, read.index) } };
+    }
+  }
+  return { status: 202, body: { archive: pendingArchive(jobId, job) } };
+}
+
 /** Signed quarterly bundles (CONTRACT §4–5): list, download link, build on demand, public key. */
 export const archiveRoutes: Route[] = [
   accountRoute({
     method: 'GET',
     path: '/soc2-archives',
     doc: {
-      summary: 'Evidence bundles of the account, newest first',
+      summary: 'Evidence bundles of the account with their state, newest first',
       responses: {
         200: {
-          description: 'Archive index.',
+          description: 'Stored bundles (`ready`) and those building or failed.',
           body: { id: 'ArchiveList', schema: archiveListResponseSchema },
         },
       },
@@ -37,9 +99,7 @@ export const archiveRoutes: Route[] = [
     access: { permission: 'audit:read' },
     input: { in: 'query', schema: accountOnlyQuerySchema },
     async handle({ deps, input: { accountId } }) {
-      const { docs, malformed } = await listArchiveIndex(deps.db, accountId);
-      const archives = docs.map((doc) => archiveSummary(doc.id, doc.value));
-      return { body: { archives, malformed: listedById(malformed) } };
+      return { body: await listArchives(deps, accountId) };
     },
   }),
   accountRoute({
@@ -53,7 +113,7 @@ export const archiveRoutes: Route[] = [
           body: { id: 'SignedUrl', schema: downloadResponseSchema },
         },
       },
-      errors: [404],
+      errors: [404, 409],
     },
     access: { permission: 'audit:read' },
     input: { in: 'query', schema: downloadQuerySchema },
@@ -61,9 +121,7 @@ export const archiveRoutes: Route[] = [
     async handle({ deps, input: { accountId }, params: { archiveId } }) {
       // Looked up under the caller's account only: another account's archive id is just absent.
       const read = await readArchiveIndex(deps.db, accountId, archiveId);
-      if (read.status === 'absent') {
-        throw notFound(`No archive ${archiveId} in account ${accountId}.`);
-      }
+      if (read.status === 'absent') throw await notDownloadable(deps, accountId, archiveId);
       if (read.status === 'malformed') {
         throw notFound(`Archive ${archiveId} has an invalid index record; ask an operator.`);
       }
@@ -78,14 +136,16 @@ export const archiveRoutes: Route[] = [
     method: 'POST',
     path: '/soc2-archives',
     doc: {
-      summary: 'Build a bundle for any period now (needs `audit:export`)',
+      summary: 'Queue a bundle for any period (needs `audit:export`); built off the request path',
+      description:
+        'Answers at once. A new period, or one whose build failed, is queued: 202 with the entry `building`; poll the list. A period already stored: 200 with it. A period already queued: 202 with it, queued once.',
       responses: {
-        201: {
-          description: 'The bundle built now.',
+        202: {
+          description: 'Queued (or already on its way): `state: building`.',
           body: { id: 'CreateArchive', schema: createArchiveResponseSchema },
         },
         200: {
-          description: 'The period was archived before (or its stored object was re-indexed).',
+          description: 'The bundle of that period is stored: `state: ready`.',
           body: { id: 'CreateArchive', schema: createArchiveResponseSchema },
         },
       },
@@ -93,13 +153,8 @@ export const archiveRoutes: Route[] = [
     },
     access: { permission: 'audit:export' },
     input: { in: 'body', schema: createArchiveBodySchema },
-    async handle({ deps, input: body }) {
-      const period = customPeriod(new Date(body.periodStart), new Date(body.periodEnd), deps.now());
-      const outcome = await archivePeriod(archiveDepsFrom(deps), body.accountId, period);
-      return {
-        status: outcome.status === 'archived' ? 201 : 200,
-        body: { status: outcome.status, archive: archiveSummary(outcome.archiveId, outcome.index) },
-      };
+    async handle({ deps, caller, input: body }) {
+      return askForArchive(deps, caller, body);
     },
   }),
   {

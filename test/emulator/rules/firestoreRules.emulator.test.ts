@@ -254,6 +254,13 @@ const ACCESS_TABLE: Row[] = [
     { severity: 'P1' },
   ),
   subcollectionRow(
+    'report jobs',
+    COLLECTIONS.reportJobs,
+    READ_ONLY_AT_15,
+    { reportType: 'incident', state: 'queued' },
+    { state: 'ready' },
+  ),
+  subcollectionRow(
     'a subcollection the rules do not name',
     'vendorReviews',
     DENIED,

@@ -1,0 +1,103 @@
+import { createHash } from 'node:crypto';
+import { Readable } from 'node:stream';
+import type { Deps } from '../app/deps';
+import { ObjectExistsError, type EvidenceStore } from '../adapters/storage';
+import { archiveDepsFrom, archivePeriod, type ArchiveDeps } from '../bundle/archive';
+import { sha256OfStream } from '../bundle/streamHash';
+import { exportComplianceForPeriod } from '../compliance/export';
+import { buildReport } from '../report/buildReport';
+import type { JobResult, ReportJobDoc } from '../schema/reportJobs';
+import { bundleResult, type JobBuilder } from './jobs';
+import { accessReviewReport, incidentReport, type ReportMeta } from './render';
+
+/**
+ * How each report type is built and stored. soc2 goes through the bundle path the quarterly
+ * schedule uses (archivePeriod: write-once object, index document, chain). The other reports are
+ * rendered whole (they hold one row per member or incident, not per event) and stored once under
+ * `report-jobs/{accountId}/{jobId}.{json|csv}`.
+ */
+
+const CONTENT_TYPES = { json: 'application/json', csv: 'text/csv; charset=utf-8' } as const;
+
+/** Stores a rendered report once; a second build of the same job finds the first one's object. */
+async function storeOnce(
+  store: EvidenceStore,
+  objectPath: string,
+  contentType: string,
+  fileName: string,
+  content: string,
+): Promise<JobResult> {
+  const bytes = Buffer.from(content, 'utf8');
+  try {
+    await store.writeOnce(objectPath, contentType, Readable.from([bytes]));
+    const sha256 = createHash('sha256').update(bytes).digest('hex');
+    return { objectPath, contentType, fileName, size: bytes.length, sha256 };
+  } catch (error) {
+    if (!(error instanceof ObjectExistsError)) throw error;
+    // A duplicate delivery stored it first; the object is complete (uploads are all or nothing).
+    const stored = await sha256OfStream(store.createReadStream(objectPath));
+    return { objectPath, contentType, fileName, ...stored };
+  }
+}
+
+/** A section that could not be computed is not evidence: the attempt fails and is retried. */
+async function accessReviewSection(deps: Deps, accountId: string, asOf: Date) {
+  const report = await buildReport(deps, accountId, { asOf, sections: ['access-review'] });
+  const section = report.sections.accessReview;
+  if (!section || section.status !== 'ok') {
+    throw new Error(
+      `access review section ${section?.status ?? 'missing'}: ${section?.error?.code}`,
+    );
+  }
+  return section;
+}
+
+async function renderJob(deps: Deps, accountId: string, job: ReportJobDoc): Promise<string> {
+  const format = job.format === 'csv' ? 'csv' : 'json';
+  const meta: ReportMeta = {
+    accountId,
+    periodId: job.periodId,
+    periodStart: job.periodStart,
+    periodEnd: job.periodEnd,
+    generatedAt: deps.now(),
+  };
+  if (job.reportType === 'access_review') {
+    return accessReviewReport(
+      await accessReviewSection(deps, accountId, job.periodEnd),
+      meta,
+      format,
+    );
+  }
+  const compliance = await exportComplianceForPeriod(
+    deps,
+    accountId,
+    job.periodStart,
+    job.periodEnd,
+  );
+  return incidentReport(compliance, meta, format);
+}
+
+/**
+ * The production builder. `archive` builds soc2 bundles (injectable: tests fail it on purpose);
+ * by default the archive path with the production sources.
+ */
+export function jobBuilder(
+  deps: Deps,
+  archive: () => ArchiveDeps = () => archiveDepsFrom(deps),
+): JobBuilder {
+  return async (accountId, jobId, job) => {
+    if (job.reportType === 'soc2') {
+      const period = { id: job.periodId, start: job.periodStart, end: job.periodEnd };
+      const outcome = await archivePeriod(archive(), accountId, period);
+      return bundleResult(accountId, outcome.archiveId, outcome.index);
+    }
+    const extension = job.format === 'csv' ? 'csv' : 'json';
+    return storeOnce(
+      deps.evidenceStore(),
+      `report-jobs/${accountId}/${jobId}.${extension}`,
+      CONTENT_TYPES[extension],
+      `${accountId}-${jobId}.${extension}`,
+      await renderJob(deps, accountId, job),
+    );
+  };
+}

@@ -1,0 +1,119 @@
+import type { ComplianceExport } from '../compliance/export';
+import { accessReviewCsv, renderCsv, type CsvColumn } from '../report/csv';
+import type { EvidenceReport } from '../schema/evidence';
+import { SEVERITIES, type Severity } from '../schema/catalogs';
+
+/**
+ * The access-review and incident reports a job builds (pure: data in, bytes out). JSON carries
+ * everything, including what could not be read; CSV is the table an auditor opens in a
+ * spreadsheet, through the report's own CSV renderer (formula-injection guard included).
+ */
+
+/** What every report document says about itself. */
+export interface ReportMeta {
+  accountId: string;
+  periodId: string;
+  periodStart: Date;
+  /** Exclusive. */
+  periodEnd: Date;
+  generatedAt: Date;
+}
+
+const metaFields = (meta: ReportMeta) => ({
+  accountId: meta.accountId,
+  periodId: meta.periodId,
+  periodStart: meta.periodStart.toISOString(),
+  periodEnd: meta.periodEnd.toISOString(),
+  generatedAt: meta.generatedAt.toISOString(),
+});
+
+const json = (value: unknown) => `${JSON.stringify(value, null, 2)}\n`;
+
+type AccessReviewSection = NonNullable<EvidenceReport['sections']['accessReview']>;
+
+/** The access review as of the period's end: members with role, permissions, identity facts, keys. */
+export function accessReviewReport(
+  section: AccessReviewSection,
+  meta: ReportMeta,
+  format: 'json' | 'csv',
+): string {
+  if (format === 'csv') return accessReviewCsv(section.data);
+  return json({
+    reportType: 'access_review',
+    ...metaFields(meta),
+    asOf: meta.periodEnd.toISOString(),
+    status: section.status,
+    collectedAt: section.generatedAt,
+    ...section.data,
+  });
+}
+
+type IncidentRow = ComplianceExport['incidents'][number];
+
+/** Response SLA compliance of a set of incidents: counts per state, overall and per severity. */
+export function slaCompliance(incidents: readonly IncidentRow[]) {
+  const count = (rows: readonly IncidentRow[]) => {
+    const met = rows.filter((i) => i.responseSla.state === 'met').length;
+    const breached = rows.filter((i) => i.responseSla.state === 'breached').length;
+    const decided = met + breached;
+    return {
+      total: rows.length,
+      met,
+      breached,
+      pending: rows.length - decided,
+      /** Of the incidents whose SLA is decided (met or breached); null when none is. */
+      metPercent: decided === 0 ? null : Math.round((met / decided) * 1000) / 10,
+    };
+  };
+  return {
+    ...count(incidents),
+    bySeverity: Object.fromEntries(
+      SEVERITIES.map((s: Severity) => [s, count(incidents.filter((i) => i.severity === s))]),
+    ),
+  };
+}
+
+const INCIDENT_COLUMNS: CsvColumn<IncidentRow>[] = [
+  { header: 'id', value: (i) => i.id },
+  { header: 'title', value: (i) => i.title },
+  { header: 'severity', value: (i) => i.severity },
+  { header: 'phase', value: (i) => i.phase },
+  { header: 'detectedAt', value: (i) => i.detectedAt },
+  { header: 'responseSlaMinutes', value: (i) => i.responseSla.responseSlaMinutes },
+  { header: 'slaDeadline', value: (i) => i.responseSla.deadline },
+  { header: 'firstResponseAt', value: (i) => i.responseSla.firstResponseAt },
+  { header: 'minutesToFirstResponse', value: (i) => i.responseSla.minutesToFirstResponse },
+  { header: 'slaState', value: (i) => i.responseSla.state },
+];
+
+/**
+ * Incidents open at some time in the period, each with its response SLA as of the period's end,
+ * and the compliance figures. A stored incident that fails its schema is listed (JSON) or counted
+ * in a closing row (CSV), never dropped.
+ */
+export function incidentReport(
+  compliance: Pick<ComplianceExport, 'incidents' | 'malformed'>,
+  meta: ReportMeta,
+  format: 'json' | 'csv',
+): string {
+  const malformed = compliance.malformed.incidents;
+  if (format === 'csv') {
+    const table = renderCsv(INCIDENT_COLUMNS, compliance.incidents);
+    if (malformed.length === 0) return table;
+    const note = renderCsv(
+      [
+        { header: 'malformedIncidentId', value: (m: (typeof malformed)[number]) => m.id },
+        { header: 'problem', value: (m) => m.problem },
+      ],
+      malformed,
+    );
+    return `${table}\r\n${note}`;
+  }
+  return json({
+    reportType: 'incident',
+    ...metaFields(meta),
+    slaCompliance: slaCompliance(compliance.incidents),
+    incidents: compliance.incidents,
+    malformedIncidents: malformed,
+  });
+}
