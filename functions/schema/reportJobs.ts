@@ -110,9 +110,9 @@ export function createReportBodySchema(knownCriteria: readonly string[]) {
         path: ['format'],
         message:
           allowed.length === 0
-            ? `a ${body.reportType} report is the signed evidence bundle (zip); omit format`
-            : `a ${body.reportType} report is rendered as ${allowed.join(' or ')}` +
-              (body.format === 'pdf' ? ' (pdf is not available for it yet)' : ''),
+            ? `${body.reportType} reports are the signed evidence bundle (zip); omit format`
+            : `${body.reportType} reports are rendered as ${allowed.join(' or ')}` +
+              (body.format === 'pdf' ? ' (pdf is not available for them yet)' : ''),
       });
     });
 }

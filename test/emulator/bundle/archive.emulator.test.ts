@@ -13,12 +13,16 @@ import {
 } from '../../../functions/bundle/archive';
 import { parseQuarter } from '../../../functions/bundle/period';
 import { DAY_MS } from '../../../functions/domain/time';
-import { runArchiveTask } from '../../../functions/bundle/schedule';
 import { verifyBundle } from '../../../functions/bundle/verify';
-import { makeQuarterlyArchiveHandler } from '../../../functions/handlers/archive';
+import {
+  bundleJobRequester,
+  makeQuarterlyArchiveHandler,
+} from '../../../functions/handlers/reportJobs';
+import { jobBuilder } from '../../../functions/reportJobs/build';
+import { readReportJob, requestReport, runReportJob } from '../../../functions/reportJobs/jobs';
 import { findControl } from '../../../functions/compliance/controlCatalog';
 import { newAutoFinding } from '../../../functions/compliance/findings';
-import type { ArchiveTask, Manifest } from '../../../functions/schema/bundle';
+import type { Manifest } from '../../../functions/schema/bundle';
 import type {
   ControlDayDoc,
   ControlTestResult,
@@ -28,6 +32,7 @@ import type {
 import { subcollectionPath } from '../../../functions/schema/paths';
 import { auditLogDoc, writeDocs } from '../../../scripts/seed/builders';
 import { opensslVerify, readZip, tempDir } from '../../support/bundleZip';
+import { BUILD_TIMEOUT_MS, heldQueue, pollApi } from '../../support/reportJobs';
 import { testDeps } from '../../support/deps';
 import { openApiErrors } from '../../support/openApiValidator';
 import {
@@ -332,60 +337,117 @@ describe('quarterly evidence bundles in the emulator stack', () => {
 });
 
 describe('the quarterly schedule', () => {
-  it('enqueues the ended quarter per enterprise account, and one failing account does not stop the next', async () => {
+  const SCHEDULED_AT = new Date('2026-10-01T02:00:00Z');
+  const firstDelivery = { retryCount: 0, maxAttempts: 8 };
+
+  it('asks for the ended quarter per enterprise account; a failing build is retried without holding up the next', async () => {
     const failingAccount = await accountWithEvents('sched-fail');
     const healthyAccount = await accountWithEvents('sched-ok');
     const proAccount = await createAccount(uniqueAccountId('sched-pro'), { plan: 'pro' });
     const mine = new Set([failingAccount, healthyAccount, proAccount]);
-    const enqueued: ArchiveTask[] = [];
-    const outcomes = new Map<string, string>();
-    // The real scheduled function, with an enqueuer that runs our accounts' tasks inline (no
-    // Cloud Tasks emulator) and a report source that fails for one of them (fault injection).
-    const deps = archiveDeps({
-      report: async (id, asOf) => {
-        if (id === failingAccount) throw new Error('report backend down');
-        return archiveDepsFrom(depsAt()).report(id, asOf);
-      },
-    });
+    const asked: string[] = [];
+    const held = heldQueue();
+    const deps = testDeps({ now: () => SCHEDULED_AT, reportQueue: () => held.queue });
+    // The real scheduled function; jobs are asked for only in our accounts (the stack holds other
+    // tests' accounts too), and their tasks are held here to be delivered by hand.
     const scheduled = onSchedule(
       { schedule: '0 2 1 1,4,7,10 *', timeZone: 'UTC' },
       makeQuarterlyArchiveHandler(
-        () => depsAt(new Date('2026-10-01T02:00:00Z')),
-        () => async (task) => {
-          enqueued.push(task);
-          if (!mine.has(task.accountId)) return;
-          try {
-            outcomes.set(task.accountId, (await runArchiveTask(deps, task)).status);
-          } catch (error) {
-            outcomes.set(task.accountId, `failed: ${(error as Error).message}`);
-          }
+        () => deps,
+        (d) => async (accountId, period) => {
+          if (!mine.has(accountId)) return;
+          asked.push(`${accountId} ${period.id}`);
+          await bundleJobRequester(d)(accountId, period);
         },
       ),
     );
     await (scheduled as unknown as { run(data: unknown): Promise<void> }).run({
-      scheduleTime: '2026-10-01T02:00:00Z',
+      scheduleTime: SCHEDULED_AT.toISOString(),
       jobName: 'archiveQuarterlyEvidence',
     });
-    const ours = enqueued.filter((t) => mine.has(t.accountId));
-    expect(ours.map((t) => t.periodId)).toEqual(['2026-Q3', '2026-Q3']);
-    expect(ours.map((t) => t.accountId).sort()).toEqual([failingAccount, healthyAccount].sort());
-    expect(outcomes.get(failingAccount)).toBe('failed: report backend down');
-    expect(outcomes.get(healthyAccount)).toBe('archived');
-    // The retried task succeeds once the fault is gone, and a second delivery is a no-op.
-    expect(
-      (await runArchiveTask(archiveDeps(), { accountId: failingAccount, periodId: '2026-Q3' }))
-        .status,
-    ).toBe('archived');
-    expect(
-      (await runArchiveTask(archiveDeps(), { accountId: failingAccount, periodId: '2026-Q3' }))
-        .status,
-    ).toBe('already_archived');
+    expect(asked.sort()).toEqual([`${failingAccount} 2026-Q3`, `${healthyAccount} 2026-Q3`].sort());
+    expect(held.tasks.map((t) => [t.accountId, t.jobId, t.generation]).sort()).toEqual(
+      [
+        [failingAccount, 'soc2-2026-Q3', 1],
+        [healthyAccount, 'soc2-2026-Q3', 1],
+      ].sort(),
+    );
+
+    // Fault injection: the report source is down for one account on the first delivery.
+    const faulty = jobBuilder(depsAt(), () =>
+      archiveDeps({
+        report: async (id, asOf) => {
+          if (id === failingAccount) throw new Error('report backend down');
+          return archiveDepsFrom(depsAt()).report(id, asOf);
+        },
+      }),
+    );
+    const taskOf = (accountId: string) => held.tasks.find((t) => t.accountId === accountId)!;
+    await expect(
+      runReportJob(depsAt(), faulty, taskOf(failingAccount), firstDelivery),
+    ).rejects.toThrow('report backend down');
+    expect(await runReportJob(depsAt(), faulty, taskOf(healthyAccount), firstDelivery)).toBe(
+      'ready',
+    );
+    expect(await readReportJob(db, failingAccount, 'soc2-2026-Q3')).toMatchObject({
+      state: 'queued',
+      attempts: 1,
+      error: { code: 'retrying' },
+    });
+    // The queue's retry succeeds once the fault is gone; a duplicate delivery does nothing.
+    const retry = { retryCount: 1, maxAttempts: 8 };
+    const healthy = jobBuilder(depsAt());
+    expect(await runReportJob(depsAt(), healthy, taskOf(failingAccount), retry)).toBe('ready');
+    expect(await runReportJob(depsAt(), healthy, taskOf(failingAccount), retry)).toBe('skipped');
+    expect(await readReportJob(db, failingAccount, 'soc2-2026-Q3')).toMatchObject({
+      state: 'ready',
+      attempts: 2,
+      error: null,
+      result: { objectPath: `evidence-bundles/${failingAccount}/2026-Q3.zip` },
+    });
+    expect(await objectsOf(failingAccount)).toEqual([
+      `evidence-bundles/${failingAccount}/2026-Q3.zip`,
+    ]);
   });
 
-  it('a task with a malformed payload is refused with the reason', async () => {
-    await expect(
-      runArchiveTask(archiveDeps(), { accountId: 'a/b', periodId: '2026-Q5' }),
-    ).rejects.toThrow(/invalid archive task/);
+  it('the last attempt marks the job failed without exposing the cause', async () => {
+    const accountId = await accountWithEvents('sched-last');
+    const held = heldQueue();
+    await requestReport(testDeps({ reportQueue: () => held.queue }), {
+      accountId,
+      reportType: 'soc2',
+      format: 'zip',
+      period: Q3,
+      criteria: [],
+      requestedBy: 'schedule',
+    });
+    const broken = jobBuilder(depsAt(), () =>
+      archiveDeps({
+        report: async () => {
+          throw new Error('secret internal detail');
+        },
+      }),
+    );
+    const last = { retryCount: 7, maxAttempts: 8 };
+    expect(await runReportJob(depsAt(), broken, held.tasks[0], last)).toBe('failed');
+    const job = await readReportJob(db, accountId, 'soc2-2026-Q3');
+    expect(job).toMatchObject({ state: 'failed', error: { code: 'internal' } });
+    expect(job?.error?.message).toContain('failed 8 times');
+    expect(job?.error?.message).not.toContain('secret internal detail');
+  });
+
+  it('a task with a malformed payload is dropped, not retried', async () => {
+    expect(
+      await runReportJob(
+        depsAt(),
+        jobBuilder(depsAt()),
+        { accountId: 'a/b', jobId: 'x' },
+        {
+          retryCount: 0,
+          maxAttempts: 8,
+        },
+      ),
+    ).toBe('skipped');
   });
 });
 
@@ -405,24 +467,50 @@ describe('archive routes', () => {
   const create = (token: string, body: unknown) =>
     callApi('/soc2-archives', { method: 'POST', token, body });
 
-  it('an owner builds a bundle on demand; a repeat answers already archived', async () => {
-    const body = {
-      accountId,
-      periodStart: Q3.start.toISOString(),
-      periodEnd: Q3.end.toISOString(),
-    };
-    const first = await create(ownerToken, body);
-    expect(first.status).toBe(201);
-    expect(first.json).toMatchObject({
-      status: 'archived',
-      archive: { id: '2026-Q3', eventCount: 4 },
-    });
-    expect(openApiErrors('POST', '/api/soc2-archives', 201, first.json)).toEqual([]);
-    const second = await create(ownerToken, body);
-    expect(second.status).toBe(200);
-    expect(openApiErrors('POST', '/api/soc2-archives', 200, second.json)).toEqual([]);
-    expect(second.json).toMatchObject({ status: 'already_archived', archive: { id: '2026-Q3' } });
-  });
+  const listOf = (token: string, id = accountId) =>
+    callApi('/soc2-archives', { token, query: { accountId: id } });
+  const entryOf = (json: unknown, id: string) =>
+    (json as { archives: { id: string; state: string }[] }).archives.find((a) => a.id === id);
+  const untilState = (token: string, id: string, archiveId: string, state: string) =>
+    pollApi(
+      '/soc2-archives',
+      token,
+      { accountId: id },
+      (json) => entryOf(json, archiveId)?.state === state,
+      `archive ${archiveId} ${state}`,
+    );
+
+  it(
+    'an owner asks for a bundle: 202 building at once, built by the task queue, then 200 with it',
+    async () => {
+      const body = {
+        accountId,
+        periodStart: Q3.start.toISOString(),
+        periodEnd: Q3.end.toISOString(),
+      };
+      const first = await create(ownerToken, body);
+      expect(first.status).toBe(202);
+      expect(first.json).toEqual({
+        archive: {
+          id: '2026-Q3',
+          state: 'building',
+          periodStart: Q3.start.toISOString(),
+          periodEnd: Q3.end.toISOString(),
+          requestedAt: expect.any(String),
+          jobId: 'soc2-2026-Q3',
+        },
+      });
+      expect(openApiErrors('POST', '/api/soc2-archives', 202, first.json)).toEqual([]);
+      await untilState(auditorToken, accountId, '2026-Q3', 'ready');
+      const second = await create(ownerToken, body);
+      expect(second.status).toBe(200);
+      expect(openApiErrors('POST', '/api/soc2-archives', 200, second.json)).toEqual([]);
+      expect(second.json).toMatchObject({
+        archive: { id: '2026-Q3', state: 'ready', eventCount: 4 },
+      });
+    },
+    BUILD_TIMEOUT_MS + 30_000,
+  );
 
   it.each([
     [
@@ -503,12 +591,16 @@ describe('archive routes', () => {
       periodStart: Q3.end.toISOString(),
       periodEnd: '2026-11-01T00:00:00.000Z',
     });
-    expect(october.status).toBe(201);
+    expect(october.status).toBe(202);
+    await untilState(auditorToken, accountId, '2026-10-01_2026-11-01', 'ready');
     const list = await callApi('/soc2-archives', { token: auditorToken, query: { accountId } });
     expect(list.status).toBe(200);
     expect(openApiErrors('GET', '/api/soc2-archives', 200, list.json)).toEqual([]);
-    const archives = (list.json as { archives: { id: string }[] }).archives;
-    expect(archives.map((a) => a.id)).toEqual(['2026-10-01_2026-11-01', '2026-Q3']);
+    const archives = (list.json as { archives: { id: string; state: string }[] }).archives;
+    expect(archives.map((a) => [a.id, a.state])).toEqual([
+      ['2026-10-01_2026-11-01', 'ready'],
+      ['2026-Q3', 'ready'],
+    ]);
 
     const link = await callApi('/soc2-archives/2026-Q3/download', {
       token: auditorToken,
@@ -550,6 +642,120 @@ describe('archive routes', () => {
     });
     expect(foreign.status).toBe(403);
   });
+
+  it('a bundle not built yet is listed as building and its download is 409 failed_precondition', async () => {
+    const other = await accountWithEvents('arch-held');
+    const token = await idTokenFor((await addMember(other, { role: 'auditor' })).uid);
+    const held = heldQueue();
+    // Queued, and held: no build can run before the assertions below.
+    await requestReport(testDeps({ reportQueue: () => held.queue }), {
+      accountId: other,
+      reportType: 'soc2',
+      format: 'zip',
+      period: Q3,
+      criteria: [],
+      requestedBy: 'test',
+    });
+    expect(entryOf((await listOf(token, other)).json, '2026-Q3')).toMatchObject({
+      state: 'building',
+    });
+    const early = await callApi('/soc2-archives/2026-Q3/download', {
+      token,
+      query: { accountId: other },
+    });
+    expect(early.status).toBe(409);
+    expect(early.json).toMatchObject({
+      error: {
+        code: 'failed_precondition',
+        message: expect.stringContaining('still building'),
+        details: { state: 'building' },
+      },
+    });
+    expect(
+      openApiErrors('GET', '/api/soc2-archives/{archiveId}/download', 409, early.json),
+    ).toEqual([]);
+    const delivery = { retryCount: 0, maxAttempts: 8 };
+    expect(await runReportJob(testDeps(), jobBuilder(testDeps()), held.tasks[0], delivery)).toBe(
+      'ready',
+    );
+    const late = await callApi('/soc2-archives/2026-Q3/download', {
+      token,
+      query: { accountId: other },
+    });
+    expect(late.status).toBe(200);
+  });
+
+  it(
+    'the same request twice queues one build and names the same job',
+    async () => {
+      const other = await accountWithEvents('arch-twice');
+      const token = await idTokenFor((await addMember(other, { role: 'owner' })).uid);
+      const body = {
+        accountId: other,
+        periodStart: Q3.start.toISOString(),
+        periodEnd: Q3.end.toISOString(),
+      };
+      const [a, b] = await Promise.all([create(token, body), create(token, body)]);
+      expect([a.status, b.status]).toEqual([202, 202]);
+      expect((a.json as { archive: { jobId: string } }).archive.jobId).toBe('soc2-2026-Q3');
+      expect((b.json as { archive: { jobId: string } }).archive.jobId).toBe('soc2-2026-Q3');
+      await untilState(token, other, '2026-Q3', 'ready');
+      expect(await readReportJob(db, other, 'soc2-2026-Q3')).toMatchObject({
+        state: 'ready',
+        generation: 1,
+      });
+      expect(await objectsOf(other)).toEqual([`evidence-bundles/${other}/2026-Q3.zip`]);
+    },
+    BUILD_TIMEOUT_MS + 30_000,
+  );
+
+  it(
+    'a failed build says why, its download is 409, and asking again builds it',
+    async () => {
+      const other = await accountWithEvents('arch-retry');
+      const token = await idTokenFor((await addMember(other, { role: 'owner' })).uid);
+      // Fault injection: bytes that are not a bundle sit where the bundle goes. The build must
+      // verify an object it did not index, and refuses to replace it.
+      const bucket = new Storage({ projectId: process.env.GCLOUD_PROJECT }).bucket(bucketName());
+      const squatter = bucket.file(`evidence-bundles/${other}/2026-Q3.zip`);
+      await squatter.save(Buffer.from('not a zip'));
+      const body = {
+        accountId: other,
+        periodStart: Q3.start.toISOString(),
+        periodEnd: Q3.end.toISOString(),
+      };
+      expect((await create(token, body)).status).toBe(202);
+      const failed = await untilState(token, other, '2026-Q3', 'failed');
+      expect(entryOf(failed.json, '2026-Q3')).toMatchObject({
+        state: 'failed',
+        error: { code: 'failed_precondition', message: expect.stringContaining('does not verify') },
+      });
+      expect(openApiErrors('GET', '/api/soc2-archives', 200, failed.json)).toEqual([]);
+      const refused = await callApi('/soc2-archives/2026-Q3/download', {
+        token,
+        query: { accountId: other },
+      });
+      expect(refused.status).toBe(409);
+      expect(refused.json).toMatchObject({
+        error: { code: 'failed_precondition', message: expect.stringContaining('failed to build') },
+      });
+
+      await squatter.delete();
+      const again = await create(token, body);
+      expect(again.status).toBe(202);
+      expect(again.json).toMatchObject({ archive: { state: 'building' } });
+      await untilState(token, other, '2026-Q3', 'ready');
+      expect(await readReportJob(db, other, 'soc2-2026-Q3')).toMatchObject({ generation: 2 });
+      const path = await download(`evidence-bundles/${other}/2026-Q3.zip`);
+      const verified = await verifyBundle(path, {
+        publicKeyPem: await publicKeyPem(),
+        expectedAccountId: other,
+        expectedPeriodId: '2026-Q3',
+      });
+      expect(verified.checks.filter((c) => !c.ok)).toEqual([]);
+    },
+    2 * BUILD_TIMEOUT_MS + 30_000,
+  );
 
   it('serves the public key anyone can verify with', async () => {
     const answer = await callApi('/soc2-evidence/public-key');

@@ -187,6 +187,7 @@ const PARAM_NAMES = [
   'accountId',
   'section',
   'format',
+  'reportType',
   'table',
   'actorId',
   'action',
