@@ -25,6 +25,18 @@ import { accountRoute, type Route } from '../router';
 /** How long a download link works (CONTRACT §4). */
 export const DOWNLOAD_URL_TTL_MS = 15 * 60 * 1000;
 
+/**
+ * A V4 signed GET URL valid {@link DOWNLOAD_URL_TTL_MS} from now. The store is made first: its
+ * first use may take a while (the emulator's throwaway signing key), which must not eat into
+ * the link's lifetime.
+ */
+export async function signedDownload(deps: Deps, objectPath: string, fileName: string) {
+  const store = deps.evidenceStore();
+  const expiresAt = new Date(deps.now().getTime() + DOWNLOAD_URL_TTL_MS);
+  const url = await store.signedDownloadUrl(objectPath, expiresAt, fileName);
+  return { url, expiresAt: expiresAt.toISOString() };
+}
+
 /** Newest period first; equal ends by id, descending (as the index alone was listed). */
 const newestFirst = (a: ArchiveEntry, b: ArchiveEntry) =>
   Date.parse(b.periodEnd) - Date.parse(a.periodEnd) || b.id.localeCompare(a.id);
@@ -125,11 +137,9 @@ export const archiveRoutes: Route[] = [
       if (read.status === 'malformed') {
         throw notFound(`Archive ${archiveId} has an invalid index record; ask an operator.`);
       }
-      const expiresAt = new Date(deps.now().getTime() + DOWNLOAD_URL_TTL_MS);
-      const url = await deps
-        .evidenceStore()
-        .signedDownloadUrl(read.index.objectPath, expiresAt, `${accountId}-${archiveId}.zip`);
-      return { body: { url, expiresAt: expiresAt.toISOString() } };
+      return {
+        body: await signedDownload(deps, read.index.objectPath, `${accountId}-${archiveId}.zip`),
+      };
     },
   }),
   accountRoute({

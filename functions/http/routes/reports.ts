@@ -12,7 +12,7 @@ import {
   reportJobViewSchema,
 } from '../../schema/reportJobs';
 import { accountRoute, type Route } from '../router';
-import { DOWNLOAD_URL_TTL_MS } from './archives';
+import { signedDownload } from './archives';
 
 /** Criteria a report may name: those the control catalog maps, in order. */
 const KNOWN_CRITERIA = [...new Set(CONTROLS.flatMap((c) => c.criteria))].sort();
@@ -87,11 +87,8 @@ export const reportRoutes: Route[] = [
       if (!job) throw notFound(`No report ${reportId} in account ${accountId}.`);
       const view = reportJobView(reportId, job);
       if (job.state !== 'ready' || !job.result) return { body: view };
-      const expiresAt = new Date(deps.now().getTime() + DOWNLOAD_URL_TTL_MS);
-      const url = await deps
-        .evidenceStore()
-        .signedDownloadUrl(job.result.objectPath, expiresAt, job.result.fileName);
-      return { body: { ...view, download: { url, expiresAt: expiresAt.toISOString() } } };
+      const download = await signedDownload(deps, job.result.objectPath, job.result.fileName);
+      return { body: { ...view, download } };
     },
   }),
 ];
