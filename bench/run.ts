@@ -10,7 +10,13 @@
 import { spawnSync } from 'node:child_process';
 import * as path from 'node:path';
 
-const BENCHMARKS = ['auditRollups', 'evidenceReport', 'bundleBuild', 'loadMix'] as const;
+const BENCHMARKS = [
+  'auditRollups',
+  'evidenceReport',
+  'bundleBuild',
+  'archiveRequest',
+  'loadMix',
+] as const;
 
 function selected(argv: readonly string[]): readonly string[] {
   const at = argv.indexOf('--only');
