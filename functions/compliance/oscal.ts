@@ -53,6 +53,18 @@ export interface AssessmentInput {
   remarks?: string;
 }
 
+/** A back-matter resource: the plan, or a piece of evidence with its hash. */
+interface Resource {
+  uuid: string;
+  title: string;
+  description: string;
+  rlinks?: {
+    href: string;
+    'media-type'?: string;
+    hashes?: { algorithm: string; value: string }[];
+  }[];
+}
+
 interface Property {
   name: string;
   ns: string;
@@ -99,8 +111,8 @@ export function buildAssessmentResults(input: AssessmentInput) {
   const controlName = (controlId: string) =>
     controlOf.get(controlId)?.name ?? `control ${controlId} (not in the catalog)`;
 
-  const resources = new Map<string, ReturnType<typeof evidenceResource>>();
-  const evidenceResource = (ref: EvidenceRef) => ({
+  const resources = new Map<string, Resource>();
+  const evidenceResource = (ref: EvidenceRef): Resource => ({
     uuid: id('resource', ref.href),
     title: ref.href,
     description: ref.description,
@@ -197,7 +209,7 @@ export function buildAssessmentResults(input: AssessmentInput) {
 
   const criteria = [...new Set(input.controls.flatMap((c) => c.criteria))].sort();
   const planUuid = id('resource', 'assessment-plan');
-  const plan = {
+  const plan: Resource = {
     uuid: planUuid,
     title: 'Assessment plan: the automated control tests of soc2-evidence',
     description:

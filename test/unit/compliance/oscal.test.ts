@@ -167,10 +167,8 @@ describe('OSCAL assessment results', () => {
     const doc = buildAssessmentResults(input());
     const resources = doc['assessment-results']['back-matter'].resources;
     const evidence = resultOf(doc).observations![0]['relevant-evidence']![0];
-    const target = resources.find((r) => `#${r.uuid}` === evidence.links[0].href) as {
-      rlinks: { href: string; hashes?: { algorithm: string; value: string }[] }[];
-    };
-    expect(target.rlinks[0]).toEqual({
+    const target = resources.find((r) => `#${r.uuid}` === evidence.links[0].href)!;
+    expect(target.rlinks![0]).toEqual({
       href: evidence.href,
       'media-type': expect.any(String),
       hashes: [{ algorithm: 'SHA-256', value: 'ab'.repeat(32) }],
