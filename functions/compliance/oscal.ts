@@ -313,7 +313,10 @@ export function bundleEvidence(fileSha256: (name: string) => string | undefined)
  * SHA-256 of the section's JSON as it was read for this document. A control that reads no
  * section (the quarterly bundle) points at the archive list.
  */
-export function reportEvidence(accountId: string, report: EvidenceReport) {
+export function reportEvidence(
+  accountId: string,
+  report: Pick<EvidenceReport, 'sections' | 'generatedAt'>,
+) {
   const account = encodeURIComponent(accountId);
   return (control: Control): EvidenceRef[] => {
     if (control.evidence.sections.length === 0) {

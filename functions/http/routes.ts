@@ -4,6 +4,7 @@ import { archiveRoutes } from './routes/archives';
 import { auditLogRoutes } from './routes/auditLogs';
 import { complianceRoutes } from './routes/compliance';
 import { evidenceRoutes } from './routes/evidence';
+import { evidenceExportRoutes } from './routes/evidenceExport';
 import { healthRoutes } from './routes/health';
 import { openApiRoutes } from './routes/openapi';
 
@@ -15,5 +16,6 @@ export const ROUTES: readonly Route[] = [
   ...evidenceRoutes,
   ...openApiRoutes,
   ...complianceRoutes,
+  ...evidenceExportRoutes,
   ...archiveRoutes,
 ];
