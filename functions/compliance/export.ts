@@ -26,7 +26,8 @@ export async function exportComplianceForPeriod(
   periodEnd: Date,
   controls?: readonly Control[],
 ) {
-  const [firstDay, endDay] = [utcDay(periodStart), utcDay(periodEnd)];
+  // Every day that overlaps [periodStart, periodEnd): a period ending at 15:00 keeps that day.
+  const [firstDay, lastDay] = [utcDay(periodStart), utcDay(new Date(periodEnd.getTime() - 1))];
   const overlaps = (openedAt: Date, resolved: boolean, lastChangeAt: Date) =>
     openedAt < periodEnd && (!resolved || lastChangeAt >= periodStart);
   const [days, findings, incidents] = await Promise.all([
@@ -35,7 +36,7 @@ export async function exportComplianceForPeriod(
         const snapshot = await controlStateRef(deps, accountId, control.id)
           .collection('days')
           .where('day', '>=', firstDay)
-          .where('day', '<', endDay)
+          .where('day', '<=', lastDay)
           .orderBy('day')
           .get();
         return snapshot.docs.map((doc) => controlDayDocSchema.safeParse(doc.data()));
