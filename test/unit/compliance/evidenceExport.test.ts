@@ -5,7 +5,6 @@ import {
   type EvidenceExport,
 } from '../../../functions/compliance/evidenceExport';
 import { CONTROLS, findControl } from '../../../functions/compliance/controlCatalog';
-import { ApiError } from '../../../functions/domain/errors';
 import { parseInput } from '../../../functions/schema/common';
 import {
   evidenceExportQuerySchema,
@@ -14,6 +13,7 @@ import {
 import { evidenceQuerySchema } from '../../../functions/schema/api';
 import { evidenceRequestSchema } from '../../../functions/schema/evidence';
 import { oscalErrors } from '../../support/oscalSchema';
+import { rejection } from '../../support/inputRejection';
 
 const schema = evidenceExportQuerySchema(EXPORT_CRITERIA);
 const query = {
@@ -22,16 +22,6 @@ const query = {
   periodStart: '2026-07-01T00:00:00Z',
   periodEnd: '2026-10-01T00:00:00Z',
 };
-
-function rejection(s: Parameters<typeof parseInput>[0], input: unknown): ApiError {
-  try {
-    parseInput(s, input);
-  } catch (error) {
-    if (error instanceof ApiError) return error;
-    throw error;
-  }
-  throw new Error(`accepted ${JSON.stringify(input)}, expected a 400`);
-}
 
 describe('evidence export query', () => {
   it('the valid criteria are those the control catalog maps', () => {

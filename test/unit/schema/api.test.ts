@@ -6,17 +6,7 @@ import {
   isoDateTime,
 } from '../../../functions/schema/api';
 import { SECTION_SLUG_LIST } from '../../../functions/schema/report';
-
-/** The 400 that parseInput throws for `query`, as the client would see it. */
-function rejection(schema: Parameters<typeof parseInput>[0], query: unknown): ApiError {
-  try {
-    parseInput(schema, query);
-  } catch (error) {
-    if (error instanceof ApiError) return error;
-    throw error;
-  }
-  throw new Error(`accepted ${JSON.stringify(query)}, expected a 400`);
-}
+import { rejection } from '../../support/inputRejection';
 
 const issuesOf = (error: ApiError) =>
   (error.details as { issues: { field: string; message: string }[] }).issues;
