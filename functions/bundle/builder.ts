@@ -13,6 +13,8 @@ import {
 } from '../schema/bundle';
 import type { StreamedAuditEvent } from '../audit/events';
 import type { ComplianceExport } from '../compliance/export';
+import { CONTROLS } from '../compliance/controlCatalog';
+import { buildAssessmentResults, bundleEvidence, resultsOfDays } from '../compliance/oscal';
 import { auditLine, AuditLogTally } from './auditLog';
 import { MerkleAccumulator } from './merkle';
 import type { Period } from './period';
@@ -52,6 +54,32 @@ const CHUNK_BYTES = 64 * 1024;
 /** Exact bytes of manifest.json: what the signature covers. */
 export function serializeManifest(manifest: Manifest): Buffer {
   return Buffer.from(`${JSON.stringify(manifest, null, 2)}\n`, 'utf8');
+}
+
+/**
+ * oscal-assessment-results.json: the period's control results and findings as OSCAL, each
+ * observation pointing at the bundle files it rests on with the hashes the manifest lists. Built
+ * after every other file but the manifest, so every file it cites is hashed.
+ */
+function assessmentResultsFile(content: BundleContent, files: readonly ManifestFile[]): Buffer {
+  const hashes = new Map(files.map((f) => [f.name, f.sha256]));
+  const { compliance } = content;
+  const malformed = compliance.malformedControlResults;
+  const document = buildAssessmentResults({
+    accountId: content.accountId,
+    period: content.period,
+    generatedAt: content.generatedAt,
+    controls: CONTROLS,
+    results: resultsOfDays(compliance.controlResults),
+    findings: compliance.findings,
+    evidence: bundleEvidence((name) => hashes.get(name)),
+    ...(malformed > 0
+      ? {
+          remarks: `${malformed} stored daily results were malformed; compliance.json counts them.`,
+        }
+      : {}),
+  });
+  return Buffer.from(`${JSON.stringify(document, null, 2)}\n`, 'utf8');
 }
 
 /** audit-log.ndjson as a byte stream, hashed, counted and Merkle-accumulated on the way through. */
@@ -152,8 +180,8 @@ function manifestFor(
 
 /**
  * Builds a bundle as a zip stream: small files first, then audit-log.ndjson streamed from
- * `events` (hashed, counted and Merkle-accumulated on the way through), then the period summary,
- * and last the manifest and its signature, which need all the hashes. Memory is bounded by the
+ * `events` (hashed, counted and Merkle-accumulated on the way through), then the period summary
+ * and the OSCAL assessment results, and last the manifest and its signature, which need all the hashes. Memory is bounded by the
  * chunk size and the zip library's buffers, not the event count.
  *
  * `stream` must be consumed (piped into Storage); `done` settles when the zip has been fully
@@ -197,6 +225,7 @@ export function buildBundle(content: BundleContent): {
     }
     files.push(log.file());
     addBuffer(BUNDLE_FILES.auditLogSummary, Buffer.from(log.tally.toCsv(), 'utf8'));
+    addBuffer(BUNDLE_FILES.oscal, assessmentResultsFile(content, files));
 
     const manifest = manifestFor(content, files, log);
     const manifestBytes = serializeManifest(manifest);

@@ -32,6 +32,12 @@ ${F.compliance}     Control testing of the period: "controlResults" (per control
                      history and timelines), and what was stored malformed ("malformed",
                      "malformedControlResults") instead of being dropped. Since manifest
                      version 2; "periodStart"/"periodEnd" equal the manifest's period.
+${F.oscal}
+                     The same control testing as OSCAL 1.0.6 assessment results (NIST), for
+                     GRC tools: one result for the period, one observation (method TEST) per
+                     control result with the measured value, threshold and the files it rests
+                     on with their SHA-256, one finding per finding, a risk per high or critical
+                     finding. Since manifest version 3, as is ${F.reportPdf}.
 ${F.readme}           This file.
 
 Verify with plain openssl

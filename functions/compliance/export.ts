@@ -1,6 +1,11 @@
 import type { Deps } from '../app/deps';
 import { utcDay } from '../domain/time';
-import { controlDayDocSchema, findingDocSchema, incidentDocSchema } from '../schema/compliance';
+import {
+  controlDayDocSchema,
+  findingDocSchema,
+  incidentDocSchema,
+  type Control,
+} from '../schema/compliance';
 import { CONTROLS } from './controlCatalog';
 import { controlStateRef } from './evaluation';
 import { findingView, incidentView, listParsed } from './records';
@@ -11,23 +16,27 @@ import { findingView, incidentView, listParsed } from './records';
  * were open at some point in it. Malformed documents are listed, not dropped.
  *
  * @param periodEnd exclusive, like the bundle's period
+ * @param controls given, only these controls' results and findings (the evidence export by
+ *   criteria); a bundle takes every control and every finding.
  */
 export async function exportComplianceForPeriod(
   deps: Pick<Deps, 'db'>,
   accountId: string,
   periodStart: Date,
   periodEnd: Date,
+  controls?: readonly Control[],
 ) {
-  const [firstDay, endDay] = [utcDay(periodStart), utcDay(periodEnd)];
+  // Every day that overlaps [periodStart, periodEnd): a period ending at 15:00 keeps that day.
+  const [firstDay, lastDay] = [utcDay(periodStart), utcDay(new Date(periodEnd.getTime() - 1))];
   const overlaps = (openedAt: Date, resolved: boolean, lastChangeAt: Date) =>
     openedAt < periodEnd && (!resolved || lastChangeAt >= periodStart);
   const [days, findings, incidents] = await Promise.all([
     Promise.all(
-      CONTROLS.map(async (control) => {
+      (controls ?? CONTROLS).map(async (control) => {
         const snapshot = await controlStateRef(deps, accountId, control.id)
           .collection('days')
           .where('day', '>=', firstDay)
-          .where('day', '<', endDay)
+          .where('day', '<=', lastDay)
           .orderBy('day')
           .get();
         return snapshot.docs.map((doc) => controlDayDocSchema.safeParse(doc.data()));
@@ -37,12 +46,14 @@ export async function exportComplianceForPeriod(
     listParsed(deps, accountId, 'incidents', incidentDocSchema),
   ]);
   const parsedDays = days.flat();
+  const selected = controls && new Set(controls.map((c) => c.id));
   return {
     periodStart: periodStart.toISOString(),
     periodEnd: periodEnd.toISOString(),
     controlResults: parsedDays.flatMap((d) => (d.success ? [d.data] : [])),
     malformedControlResults: parsedDays.filter((d) => !d.success).length,
     findings: findings.docs
+      .filter(({ value: f }) => !selected || selected.has(f.controlId))
       .filter(({ value: f }) =>
         overlaps(
           f.createdAt,

@@ -4,6 +4,7 @@ import { archiveRoutes } from './routes/archives';
 import { auditLogRoutes } from './routes/auditLogs';
 import { complianceRoutes } from './routes/compliance';
 import { evidenceRoutes } from './routes/evidence';
+import { evidenceExportRoutes } from './routes/evidenceExport';
 import { healthRoutes } from './routes/health';
 import { openApiRoutes } from './routes/openapi';
 import { reportRoutes } from './routes/reports';
@@ -16,6 +17,7 @@ export const ROUTES: readonly Route[] = [
   ...evidenceRoutes,
   ...openApiRoutes,
   ...complianceRoutes,
+  ...evidenceExportRoutes,
   ...archiveRoutes,
   ...reportRoutes,
 ];

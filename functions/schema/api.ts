@@ -6,7 +6,7 @@ import { SECTION_SLUG_LIST, type SectionSlug } from './report';
  * HTTP inputs (CONTRACT §4). Query strings arrive as `string | string[]`; a repeated parameter is
  * refused rather than silently picking one value.
  */
-const single = (name: string) =>
+export const single = (name: string) =>
   z
     .string({
       error: (iss) =>
@@ -28,7 +28,9 @@ export const evidenceQuerySchema = z.object({
       .optional(),
   ),
   format: optionalSingle('format').pipe(
-    z.enum(['json', 'csv'], { error: () => 'format must be json or csv' }).optional(),
+    z
+      .enum(['json', 'csv', 'oscal'], { error: () => 'format must be json, csv or oscal' })
+      .optional(),
   ),
 });
 export type EvidenceQuery = z.output<typeof evidenceQuerySchema>;

@@ -9,12 +9,13 @@ import { jobErrorSchema, type ReportJobDoc } from './reportJobs';
  */
 
 /**
- * Version 2 added compliance.json. The verifier accepts every version listed here and requires,
- * per version, the files that version introduced (FILES_REQUIRED_SINCE): a version 1 bundle,
- * signed before compliance.json existed, still verifies.
+ * Version 2 added compliance.json; version 3 report.pdf and oscal-assessment-results.json. The
+ * verifier accepts every version listed here and requires, per version, the files that version
+ * introduced (FILES_REQUIRED_SINCE): a version 1 bundle, signed before compliance.json existed,
+ * still verifies.
  */
-export const MANIFEST_VERSION = 2;
-export const SUPPORTED_MANIFEST_VERSIONS = [1, 2] as const;
+export const MANIFEST_VERSION = 3;
+export const SUPPORTED_MANIFEST_VERSIONS = [1, 2, 3] as const;
 export const MANIFEST_FORMAT = 'soc2-evidence-bundle';
 export const SIGNATURE_ALGORITHM = 'Ed25519';
 export const MERKLE_ALGORITHM = 'rfc6962-sha256';
@@ -32,12 +33,16 @@ export const BUNDLE_FILES = {
   incidentResponse: 'incident-response.md',
   changes: 'changes.json',
   compliance: 'compliance.json',
+  reportPdf: 'report.pdf',
+  oscal: 'oscal-assessment-results.json',
   readme: 'README.txt',
 } as const;
 
 /** Files a manifest must list from the version that introduced them on. */
 export const FILES_REQUIRED_SINCE: Readonly<Record<string, number>> = {
   [BUNDLE_FILES.compliance]: 2,
+  [BUNDLE_FILES.reportPdf]: 3,
+  [BUNDLE_FILES.oscal]: 3,
 };
 
 const sha256Hex = z.string().regex(/^[0-9a-f]{64}$/, 'lower-case hex SHA-256');

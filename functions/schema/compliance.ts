@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { accountIdParam, dateTimeInput } from './api';
+import { accountIdParam, dateTimeInput, isoDateTime, single } from './api';
 import { documentId, timestamp, utcDayString } from './common';
 import { INCIDENT_PHASES, SEVERITIES } from './catalogs';
 import { SECTION_SLUGS, type SectionKey } from './report';
@@ -318,3 +318,42 @@ export const listIncidentsQuerySchema = z.object({
   accountId: accountIdParam,
   phase: z.enum(INCIDENT_STATES).optional(),
 });
+
+// ---------------------------------------------------------------------------------------------
+// Evidence export (CONTRACT §8)
+
+/** pdf joins these once the PDF renderer is in (CONTRACT §8 lists it). */
+export const EVIDENCE_EXPORT_FORMATS = ['json', 'csv', 'oscal'] as const;
+
+/**
+ * `GET /api/compliance/evidence/export`: `criteria` is a comma-separated list of the criteria the
+ * control catalog maps (`validCriteria`); an unknown one is refused naming the valid ones.
+ */
+export function evidenceExportQuerySchema(validCriteria: readonly string[]) {
+  const valid = new Set(validCriteria);
+  return z.object({
+    accountId: accountIdParam,
+    criteria: single('criteria').transform((list, ctx) => {
+      const criteria = [...new Set(list.split(',').map((c) => c.trim()))].filter(Boolean);
+      const unknown = criteria.filter((c) => !valid.has(c));
+      if (criteria.length === 0 || unknown.length > 0) {
+        ctx.addIssue({
+          code: 'custom',
+          message: `${unknown.length > 0 ? `unknown criteria ${unknown.join(', ')}` : 'no criteria given'}; valid criteria: ${validCriteria.join(', ')}`,
+        });
+        return z.NEVER;
+      }
+      return criteria;
+    }),
+    periodStart: isoDateTime('periodStart'),
+    periodEnd: isoDateTime('periodEnd'),
+    format: single('format')
+      .pipe(
+        z.enum(EVIDENCE_EXPORT_FORMATS, {
+          error: () => `format must be one of ${EVIDENCE_EXPORT_FORMATS.join(', ')}`,
+        }),
+      )
+      .default('json'),
+  });
+}
+export type EvidenceExportQuery = z.output<ReturnType<typeof evidenceExportQuerySchema>>;

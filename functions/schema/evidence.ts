@@ -290,6 +290,13 @@ export const evidenceRequestSchema = evidenceQuerySchema
       .optional(),
   })
   .superRefine((q, ctx) => {
+    if (q.format === 'oscal' && q.section !== undefined) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['section'],
+        message: 'format=oscal covers the whole report; omit section',
+      });
+    }
     if (q.format !== 'csv') {
       if (q.table !== undefined) {
         ctx.addIssue({ code: 'custom', path: ['table'], message: 'table requires format=csv' });

@@ -1,3 +1,4 @@
+import { liveAssessmentResults } from '../../compliance/evidenceExport';
 import { cachedReport } from '../../report/cache';
 import { sectionTableCsv } from '../../report/csv';
 import {
@@ -29,19 +30,21 @@ export const evidenceRoutes: Route[] = [
         'Needs `audit:read` in the account and the enterprise plan. Sections are computed in parallel; ' +
         'a failing section is `degraded` and the report `complete: false`, still 200. Each section is ' +
         'cached 5 minutes (degraded: 15 s); `X-Evidence-Cache` says `hit`, `miss` or `bypass` (cache ' +
-        `unavailable). \`format=csv\` needs a tabular section: ${csvTablesNote} (the first table is the default).`,
+        `unavailable). \`format=csv\` needs a tabular section: ${csvTablesNote} (the first table is the default). ` +
+        "`format=oscal` gives the whole report as OSCAL 1.0.6 assessment results: each control's latest " +
+        'result as an observation citing the sections it read (with their SHA-256), and the unresolved findings.',
       parameters: {
         accountId: 'The account whose evidence to report.',
         section: 'One section slug; all nine when absent.',
         format:
-          '`json` (default) or `csv` (only with a section of: ' +
+          '`json` (default), `csv` (only with a section of: ' +
           CSV_SECTION_SLUGS.join(', ') +
-          ').',
+          ') or `oscal` (without a section).',
         table: 'With format=csv: which table of the section.',
       },
       responses: {
         200: {
-          description: `Report version ${REPORT_VERSION}, or a CSV table.`,
+          description: `Report version ${REPORT_VERSION}, a CSV table, or (format=oscal) an OSCAL assessment-results document.`,
           headers: {
             'X-Evidence-Cache': { schema: { type: 'string', enum: ['hit', 'miss', 'bypass'] } },
             'X-Evidence-Complete': { schema: { type: 'string', enum: ['true', 'false'] } },
@@ -62,6 +65,15 @@ export const evidenceRoutes: Route[] = [
         'X-Evidence-Cache': cache,
         'X-Evidence-Complete': String(report.complete),
       };
+      if (query.format === 'oscal') {
+        return {
+          body: await liveAssessmentResults(deps, query.accountId, report),
+          headers: {
+            ...headers,
+            'Content-Disposition': `attachment; filename="${query.accountId}-assessment-results.json"`,
+          },
+        };
+      }
       if (query.format !== 'csv') return { body: report, headers };
 
       // The schema admits format=csv only with a section that has tables.

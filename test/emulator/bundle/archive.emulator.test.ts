@@ -20,6 +20,7 @@ import {
 } from '../../../functions/handlers/reportJobs';
 import { jobBuilder } from '../../../functions/reportJobs/build';
 import { readReportJob, requestReport, runReportJob } from '../../../functions/reportJobs/jobs';
+import { oscalErrors } from '../../support/oscalSchema';
 import { findControl } from '../../../functions/compliance/controlCatalog';
 import { newAutoFinding } from '../../../functions/compliance/findings';
 import type { Manifest } from '../../../functions/schema/bundle';
@@ -223,9 +224,8 @@ describe('quarterly evidence bundles in the emulator stack', () => {
     await seedComplianceAroundQ3(other);
     const outcome = await archivePeriod(archiveDeps(), other, Q3);
     const path = await download(outcome.index.objectPath);
-    const compliance = JSON.parse(
-      new Map(await readZip(path)).get('compliance.json')!.toString('utf8'),
-    ) as {
+    const entries = new Map(await readZip(path));
+    const compliance = JSON.parse(entries.get('compliance.json')!.toString('utf8')) as {
       periodStart: string;
       periodEnd: string;
       controlResults: { controlId: string; day: string }[];
@@ -254,6 +254,18 @@ describe('quarterly evidence bundles in the emulator stack', () => {
     ]);
     expect(compliance.malformed.findings).toEqual([]);
     expect(compliance.malformed.incidents.map((m) => m.id)).toEqual(['malformed']);
+    // The same period as OSCAL: valid, one observation per stored result, one finding per finding.
+    const oscal = JSON.parse(entries.get('oscal-assessment-results.json')!.toString('utf8'));
+    expect(oscalErrors(oscal)).toEqual([]);
+    const [assessed] = oscal['assessment-results'].results;
+    expect(assessed.start).toBe(Q3.start.toISOString());
+    expect(assessed.observations).toHaveLength(1);
+    expect(
+      assessed.findings.map(
+        (f: { props: { name: string; value: string }[] }) =>
+          f.props.find((p) => p.name === 'finding-id')?.value,
+      ),
+    ).toEqual(['in-q3']);
     const result = await verifyBundle(path, {
       publicKeyPem: await publicKeyPem(),
       expectedAccountId: other,

@@ -219,7 +219,7 @@ describe('zip, manifest and signature checks', () => {
 
   it('parses a valid manifest, and names why an invalid one is not', () => {
     expect(parseManifest(manifestBytes)).toEqual({ manifest, checks: [] });
-    const bad = parseManifest(bytes(JSON.stringify({ ...manifest, version: 3 })));
+    const bad = parseManifest(bytes(JSON.stringify({ ...manifest, version: 4 })));
     expect(bad.manifest).toBeUndefined();
     expect(failures(bad.checks)[0]).toMatch(/^manifest: manifest.json is not a valid manifest: /);
   });
@@ -261,6 +261,21 @@ describe('file checks', () => {
       'file compliance.json: not listed, but every version 2+ manifest lists it (this one is version 2)',
       'file compliance.json: present in the zip but not in the manifest',
     ]);
+  });
+
+  it('a version 3 manifest must list report.pdf and the OSCAL file, each failing by name', () => {
+    const v3 = { ...manifest, version: 3 as const };
+    expect(failures(fileChecks(v3, contents()))).toEqual([
+      'file report.pdf: not listed, but every version 3+ manifest lists it (this one is version 3)',
+      'file oscal-assessment-results.json: not listed, but every version 3+ manifest lists it (this one is version 3)',
+    ]);
+    const c = contents();
+    const listed = [
+      { name: 'oscal-assessment-results.json', sha256: hex('1'), size: 5 },
+      { name: 'report.pdf', sha256: hex('2'), size: 6 },
+    ];
+    for (const f of listed) c.digests.set(f.name, { sha256: f.sha256, size: f.size });
+    expect(failures(fileChecks({ ...v3, files: [...v3.files, ...listed] }, c))).toEqual([]);
   });
 });
 

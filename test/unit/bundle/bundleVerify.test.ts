@@ -16,6 +16,7 @@ import {
   tamper,
   truncate,
 } from '../../support/bundleZip';
+import { oscalErrors } from '../../support/oscalSchema';
 
 const publicKeyPem = rfc8032Key(0).publicPem;
 
@@ -79,10 +80,12 @@ describe('bundle build and offline verification', () => {
       'compliance.json',
       'encryption.csv',
       'incident-response.md',
+      'oscal-assessment-results.json',
       'report.json',
+      'report.pdf',
       'vendors.csv',
     ]);
-    expect(result.manifest?.version).toBe(2);
+    expect(result.manifest?.version).toBe(3);
   });
 
   it("carries the period's control results, findings and incidents as compliance.json", async () => {
@@ -96,6 +99,23 @@ describe('bundle build and offline verification', () => {
       ok: true,
       detail: `compliance.json covers [${QUARTER.start.toISOString()}, ${QUARTER.end.toISOString()})`,
     });
+  });
+
+  it('holds OSCAL assessment results valid against the official schema, citing files by their signed hashes', async () => {
+    const entries = new Map(await readZip(bundlePath));
+    const oscal = JSON.parse(entries.get('oscal-assessment-results.json')!.toString('utf8'));
+    expect(oscalErrors(oscal)).toEqual([]);
+    const [result] = oscal['assessment-results'].results;
+    expect(result.start).toBe(QUARTER.start.toISOString());
+    expect(result.observations).toHaveLength(1);
+    const { manifest } = await verifyBundle(bundlePath, { publicKeyPem });
+    const signed = new Map(manifest!.files.map((f) => [f.name, f.sha256]));
+    const evidence = result.observations[0]['relevant-evidence'] as {
+      href: string;
+      props: { name: string; value: string }[];
+    }[];
+    expect(evidence.map((e) => e.href)).toContain('compliance.json');
+    for (const e of evidence) expect(e.props[0].value).toBe(signed.get(e.href));
   });
 
   it('keeps a malformed event as a marked line instead of dropping it', async () => {
@@ -124,6 +144,8 @@ describe('bundle build and offline verification', () => {
     'incident-response.md',
     'changes.json',
     'compliance.json',
+    'report.pdf',
+    'oscal-assessment-results.json',
     'README.txt',
   ];
 
@@ -311,28 +333,59 @@ describe('bundle build and offline verification', () => {
       return [...entries];
     });
   const signSync = (bytes: Buffer) => sign(null, bytes, createPrivateKey(rfc8032Key(0).privatePem));
-  const withoutCompliance = (manifest: Manifest): Manifest => ({
-    ...manifest,
-    files: manifest.files.filter((f) => f.name !== 'compliance.json'),
+
+  const without =
+    (...names: string[]) =>
+    (manifest: Manifest): Manifest => ({
+      ...manifest,
+      files: manifest.files.filter((f) => !names.includes(f.name)),
+    });
+  const drop =
+    (...names: string[]) =>
+    (entries: Map<string, Buffer>) =>
+      names.forEach((name) => entries.delete(name));
+  const V3_FILES = ['report.pdf', 'oscal-assessment-results.json'];
+
+  it.each(V3_FILES)('a version 3 manifest that does not list %s fails naming it', async (name) => {
+    const path = await resigned(without(name), drop(name));
+    expect(failures(await verifyBundle(path, { publicKeyPem }))).toEqual([
+      `file ${name}: not listed, but every version 3+ manifest lists it (this one is version 3)`,
+    ]);
   });
-  const dropCompliance = (entries: Map<string, Buffer>) => void entries.delete('compliance.json');
 
   it('a version 2 manifest that does not list compliance.json fails naming it', async () => {
-    const path = await resigned(withoutCompliance, dropCompliance);
+    const path = await resigned(
+      (m) => ({ ...without('compliance.json', ...V3_FILES)(m), version: 2 }),
+      drop('compliance.json', ...V3_FILES),
+    );
     expect(failures(await verifyBundle(path, { publicKeyPem }))).toEqual([
       'file compliance.json: not listed, but every version 2+ manifest lists it (this one is version 2)',
     ]);
   });
 
+  it('a version 2 bundle, signed before report.pdf and the OSCAL file existed, still verifies', async () => {
+    const path = await resigned(
+      (m) => ({ ...without(...V3_FILES)(m), version: 2 }),
+      drop(...V3_FILES),
+    );
+    const result = await verifyBundle(path, { publicKeyPem });
+    expect(failures(result)).toEqual([]);
+    expect(result.manifest?.version).toBe(2);
+  });
+
   it('a version 1 bundle, signed before compliance.json existed, still verifies', async () => {
-    const path = await resigned((m) => ({ ...withoutCompliance(m), version: 1 }), dropCompliance);
+    const v1Files = ['compliance.json', ...V3_FILES];
+    const path = await resigned(
+      (m) => ({ ...without(...v1Files)(m), version: 1 }),
+      drop(...v1Files),
+    );
     const result = await verifyBundle(path, { publicKeyPem });
     expect(failures(result)).toEqual([]);
     expect(result.manifest?.version).toBe(1);
   });
 
   it('a manifest version the verifier does not know is refused', async () => {
-    const path = await resigned((m) => ({ ...m, version: 3 as 2 }));
+    const path = await resigned((m) => ({ ...m, version: 4 as 3 }));
     expect(failures(await verifyBundle(path, { publicKeyPem }))[0]).toMatch(
       /^manifest: manifest.json is not a valid manifest: /,
     );

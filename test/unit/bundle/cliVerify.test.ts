@@ -92,6 +92,23 @@ describe('soc2-evidence verify', () => {
     expect(out).toMatch(/bundle NOT verified$/);
   });
 
+  it('exits 1 and names the OSCAL file when it was changed', async () => {
+    const tampered = await tamper(bundle, (entries) =>
+      entries.map(([n, b]) => [
+        n,
+        n === 'oscal-assessment-results.json'
+          ? Buffer.from(b.toString('utf8').replace('"TEST"', '"EXAMINE"'))
+          : b,
+      ]),
+    );
+    const { code, out } = await run(['verify', tampered, '--public-key', keyPath]);
+    expect(code).toBe(1);
+    expect(out).toMatch(
+      /^FAIL {2}file oscal-assessment-results\.json: content differs from the manifest/m,
+    );
+    expect(out).toMatch(/bundle NOT verified$/);
+  });
+
   it('exits 1 when the expected account differs', async () => {
     const { code, out } = await run([
       'verify',

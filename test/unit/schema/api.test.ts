@@ -6,17 +6,7 @@ import {
   isoDateTime,
 } from '../../../functions/schema/api';
 import { SECTION_SLUG_LIST } from '../../../functions/schema/report';
-
-/** The 400 that parseInput throws for `query`, as the client would see it. */
-function rejection(schema: Parameters<typeof parseInput>[0], query: unknown): ApiError {
-  try {
-    parseInput(schema, query);
-  } catch (error) {
-    if (error instanceof ApiError) return error;
-    throw error;
-  }
-  throw new Error(`accepted ${JSON.stringify(query)}, expected a 400`);
-}
+import { rejection } from '../../support/inputRejection';
 
 const issuesOf = (error: ApiError) =>
   (error.details as { issues: { field: string; message: string }[] }).issues;
@@ -65,9 +55,9 @@ describe('evidence query', () => {
     );
   });
 
-  it('refuses a format other than json or csv', () => {
+  it('refuses a format other than json, csv or oscal', () => {
     expect(rejection(evidenceQuerySchema, { accountId: 'a', format: 'xml' }).message).toBe(
-      'format: format must be json or csv',
+      'format: format must be json, csv or oscal',
     );
   });
 
@@ -99,14 +89,14 @@ describe('evidence query', () => {
   });
 
   it('lists every bad field at once, in the message and in details', () => {
-    const error = rejection(evidenceQuerySchema, { accountId: '../x', format: 'pdf' });
+    const error = rejection(evidenceQuerySchema, { accountId: '../x', format: 'xml' });
     expect(
       issuesOf(error)
         .map((i) => i.field)
         .sort(),
     ).toEqual(['accountId', 'format']);
     expect(error.message).toContain('accountId: ');
-    expect(error.message).toContain('format: format must be json or csv');
+    expect(error.message).toContain('format: format must be json, csv or oscal');
   });
 
   it('refuses a non-object query with a 400 naming the body', () => {

@@ -1,0 +1,227 @@
+import { CONTROLS } from '../../../functions/compliance/controlCatalog';
+import { EXPORT_CRITERIA } from '../../../functions/compliance/evidenceExport';
+import { addDays, startOfUtcDay } from '../../../functions/domain/time';
+import {
+  accountWithEveryRole,
+  addMember,
+  callApi,
+  createAccount,
+  idTokenFor,
+  uniqueAccountId,
+} from '../../support/world';
+import { oscalErrors } from '../../support/oscalSchema';
+
+/**
+ * GET /api/compliance/evidence/export and GET /api/soc2-evidence?format=oscal over HTTP through
+ * the Hosting emulator, with real ID tokens. One account, evaluated once (its owner and admin have
+ * no MFA, so a high-severity automatic finding is open) with one incident.
+ */
+
+jest.setTimeout(60_000);
+
+interface Oscal {
+  'assessment-results': {
+    results: {
+      observations?: {
+        props: { name: string; value: string }[];
+        'relevant-evidence'?: { href: string; props?: { name: string; value: string }[] }[];
+      }[];
+      findings?: { target: { 'target-id': string } }[];
+      risks?: { status: string }[];
+    }[];
+  };
+}
+
+interface ExportBody {
+  criteria: string[];
+  controls: { id: string }[];
+  controlResults: { controlId: string; day: string }[];
+  findings: { id: string; controlId: string }[];
+  incidents: { title: string }[];
+  report: { sections: Record<string, { status: string }> };
+}
+
+let accountId: string;
+let tokens: Record<'owner' | 'auditor' | 'member', string>;
+const periodStart = addDays(startOfUtcDay(new Date()), -1).toISOString();
+const exportOf = (query: Record<string, string>, token = tokens.auditor) =>
+  callApi('/compliance/evidence/export', {
+    token,
+    query: { accountId, periodStart, periodEnd: new Date().toISOString(), ...query },
+  });
+const controlsFor = (...criteria: string[]) =>
+  CONTROLS.filter((c) => c.criteria.some((k) => criteria.includes(k))).map((c) => c.id);
+
+beforeAll(async () => {
+  const account = await accountWithEveryRole('exp');
+  accountId = account.accountId;
+  const { owner, auditor, member } = account.members;
+  tokens = { owner: owner.token, auditor: auditor.token, member: member.token };
+  const evaluated = await callApi('/compliance/evaluate', {
+    method: 'POST',
+    token: owner.token,
+    body: { accountId },
+  });
+  expect(evaluated.status).toBe(200);
+  const incident = await callApi('/compliance/incidents', {
+    method: 'POST',
+    token: owner.token,
+    body: {
+      accountId,
+      title: 'Leaked key',
+      severity: 'P2',
+      description: 'A provider key was posted in a public channel.',
+      detectedAt: new Date().toISOString(),
+      detectedBy: 'secret scanner',
+    },
+  });
+  expect(incident.status).toBe(201);
+});
+
+describe('evidence export by criteria', () => {
+  it('gives an auditor the controls of the criteria, their daily results, findings, incidents and the sections they read', async () => {
+    const answer = await exportOf({ criteria: 'CC6.1' });
+    expect(answer.status).toBe(200);
+    const body = answer.json as ExportBody;
+    expect(body.criteria).toEqual(['CC6.1']);
+    expect(body.controls.map((c) => c.id)).toEqual(controlsFor('CC6.1'));
+    expect(new Set(body.controlResults.map((r) => r.controlId))).toEqual(
+      new Set(controlsFor('CC6.1')),
+    );
+    expect(body.findings.map((f) => f.id)).toContain('auto-mfa-privileged-members-1');
+    expect(body.findings.every((f) => controlsFor('CC6.1').includes(f.controlId))).toBe(true);
+    expect(body.incidents.map((i) => i.title)).toEqual(['Leaked key']);
+    expect(Object.keys(body.report.sections)).toEqual(['accessReview']);
+  });
+
+  it('reads the sections every selected control needs', async () => {
+    const answer = await exportOf({ criteria: 'CC7.2,CC6.1' });
+    expect(answer.status).toBe(200);
+    const body = answer.json as ExportBody;
+    expect(body.controls.map((c) => c.id)).toEqual(controlsFor('CC6.1', 'CC7.2'));
+    expect(Object.keys(body.report.sections).sort()).toEqual([
+      'accessReview',
+      'auditLogSummary',
+      'retentionPolicy',
+    ]);
+  });
+
+  it('as CSV: one row per control and day', async () => {
+    const json = (await exportOf({ criteria: 'CC6.1' })).json as ExportBody;
+    const answer = await exportOf({ criteria: 'CC6.1', format: 'csv' });
+    expect(answer.status).toBe(200);
+    expect(answer.headers.get('content-type')).toMatch(/^text\/csv/);
+    expect(answer.headers.get('content-disposition')).toBe(
+      `attachment; filename="${accountId}-evidence-CC6.1.csv"`,
+    );
+    const lines = answer.text.trimEnd().split('\r\n');
+    expect(lines[0]).toMatch(/^day,controlId,controlName,criteria,status,/);
+    expect(lines.slice(1).map((l) => l.split(',').slice(0, 2).join(','))).toEqual(
+      json.controlResults.map((r) => `${r.day},${r.controlId}`),
+    );
+  });
+
+  it('as OSCAL: valid against the official schema, with the finding and its risk', async () => {
+    const answer = await exportOf({ criteria: 'CC6.1', format: 'oscal' });
+    expect(answer.status).toBe(200);
+    const oscal = answer.json as Oscal;
+    expect(oscalErrors(oscal)).toEqual([]);
+    const [result] = oscal['assessment-results'].results;
+    const observed = new Set(
+      result.observations!.map((o) => o.props.find((p) => p.name === 'control-id')!.value),
+    );
+    expect(observed).toEqual(new Set(controlsFor('CC6.1')));
+    expect(result.findings!.map((f) => f.target['target-id'])).toContain('mfa-privileged-members');
+    expect(result.risks!.map((r) => r.status)).toContain('open');
+  });
+
+  it.each([
+    [
+      'unknown criteria',
+      { criteria: 'CC6.1,CC9.9' },
+      `criteria: unknown criteria CC9.9; valid criteria: ${EXPORT_CRITERIA.join(', ')}`,
+    ],
+    [
+      'no criteria',
+      { criteria: '' },
+      `criteria: no criteria given; valid criteria: ${EXPORT_CRITERIA.join(', ')}`,
+    ],
+    [
+      'an end before the start',
+      { criteria: 'CC6.1', periodEnd: periodStart },
+      'periodEnd: must be after periodStart',
+    ],
+    [
+      'an end in the future',
+      { criteria: 'CC6.1', periodEnd: addDays(new Date(), 2).toISOString() },
+      'periodEnd: must not be in the future',
+    ],
+    [
+      'pdf (not yet a format)',
+      { criteria: 'CC6.1', format: 'pdf' },
+      'format: format must be one of json, csv, oscal',
+    ],
+  ])('refuses %s with a 400 that says why', async (_what, query, message) => {
+    const answer = await exportOf(query);
+    expect(answer.status).toBe(400);
+    expect(answer.json).toMatchObject({ error: { code: 'invalid_argument', message } });
+  });
+
+  it('refuses a caller without audit:read, an outsider and a missing token', async () => {
+    const member = await exportOf({ criteria: 'CC6.1' }, tokens.member);
+    expect(member.status).toBe(403);
+    const other = await createAccount(uniqueAccountId('exp-other'));
+    const outsider = await addMember(other, { role: 'owner' });
+    const foreign = await exportOf({ criteria: 'CC9.9' }, await idTokenFor(outsider.uid));
+    expect(foreign.status).toBe(403);
+    expect(foreign.json).toMatchObject({ error: { code: 'permission_denied' } });
+    const anonymous = await callApi('/compliance/evidence/export', {
+      query: { accountId, criteria: 'CC6.1', periodStart, periodEnd: new Date().toISOString() },
+    });
+    expect(anonymous.status).toBe(401);
+  });
+});
+
+describe('the live report as OSCAL', () => {
+  it('is valid OSCAL with one observation per control, citing the sections it read by their hash', async () => {
+    const answer = await callApi('/soc2-evidence', {
+      token: tokens.auditor,
+      query: { accountId, format: 'oscal' },
+    });
+    expect(answer.status).toBe(200);
+    expect(answer.headers.get('content-disposition')).toBe(
+      `attachment; filename="${accountId}-assessment-results.json"`,
+    );
+    const oscal = answer.json as Oscal;
+    expect(oscalErrors(oscal)).toEqual([]);
+    const [result] = oscal['assessment-results'].results;
+    expect(result.observations).toHaveLength(CONTROLS.length);
+    const mfa = result.observations!.find((o) =>
+      o.props.some((p) => p.name === 'control-id' && p.value === 'mfa-privileged-members'),
+    )!;
+    expect(mfa['relevant-evidence']![0].href).toBe(
+      `/api/soc2-evidence?accountId=${accountId}&section=access-review`,
+    );
+    expect(mfa['relevant-evidence']![0].props![0].value).toMatch(/^[0-9a-f]{64}$/);
+    expect(result.findings!.map((f) => f.target['target-id'])).toContain('mfa-privileged-members');
+  });
+
+  it('refuses format=oscal with a section', async () => {
+    const answer = await callApi('/soc2-evidence', {
+      token: tokens.auditor,
+      query: { accountId, format: 'oscal', section: 'access-review' },
+    });
+    expect(answer.status).toBe(400);
+    expect(answer.json).toMatchObject({
+      error: { message: 'section: format=oscal covers the whole report; omit section' },
+    });
+  });
+
+  it('is refused to a member without audit:read', async () => {
+    const answer = await callApi('/soc2-evidence', {
+      token: tokens.member,
+      query: { accountId, format: 'oscal' },
+    });
+    expect(answer.status).toBe(403);
+  });
+});
