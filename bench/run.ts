@@ -6,11 +6,12 @@
  *   npm run bench
  *   npm run bench -- --only bundleBuild
  *   npm run bench -- --only loadMix
+ *   npm run bench -- --only portal
  */
 import { spawnSync } from 'node:child_process';
 import * as path from 'node:path';
 
-const BENCHMARKS = ['auditRollups', 'evidenceReport', 'bundleBuild', 'loadMix'] as const;
+const BENCHMARKS = ['auditRollups', 'evidenceReport', 'bundleBuild', 'loadMix', 'portal'] as const;
 
 function selected(argv: readonly string[]): readonly string[] {
   const at = argv.indexOf('--only');

@@ -7,6 +7,7 @@
 import * as path from 'node:path';
 import { startStack, type RunningStack, type SeedDemo, type SeedResult } from './localStack';
 import { mintIdToken } from './localStack/idTokens';
+import { evaluateSeededAccounts } from './seed/evaluate';
 
 /** Roles in CONTRACT §1 order, highest level first. */
 const ROLES = ['owner', 'admin', 'dept_lead', 'auditor', 'member', 'viewer'] as const;
@@ -76,27 +77,6 @@ async function printBanner(stack: RunningStack, seeded: SeedResult | undefined):
   console.log(lines.join('\n'));
 }
 
-/**
- * Evaluates each seeded account's controls once through the API, as the daily run would have, so
- * the compliance routes show results from the start (reading them never evaluates).
- */
-async function evaluateSeededAccounts(stack: RunningStack, seeded: SeedResult): Promise<void> {
-  for (const account of seeded.accounts) {
-    const owner = seeded.users.find((u) => u.accountId === account.id && u.role === 'owner');
-    if (!owner) continue;
-    const token = await mintIdToken(stack.env.FIREBASE_AUTH_EMULATOR_HOST, owner.uid);
-    const answer = await fetch(`${stack.env.EVIDENCE_API_URL}/compliance/evaluate`, {
-      method: 'POST',
-      headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
-      body: JSON.stringify({ accountId: account.id }),
-    });
-    // Accounts off the enterprise plan answer 403 and stay unevaluated, as in production.
-    if (!answer.ok && answer.status !== 403) {
-      console.error(`local stack: evaluating ${account.id} answered ${answer.status}`);
-    }
-  }
-}
-
 async function main(): Promise<void> {
   const projectDir = path.resolve(__dirname, '..', '..');
   const verbose = process.argv.includes('--verbose');
@@ -124,7 +104,7 @@ async function main(): Promise<void> {
     Object.assign(process.env, stack.env);
     const seedDemo = await loadSeeder();
     const seeded = seedDemo ? await seedDemo(stack.env) : undefined;
-    if (seeded) await evaluateSeededAccounts(stack, seeded);
+    if (seeded) await evaluateSeededAccounts(stack.env, seeded);
     await printBanner(stack, seeded);
   } catch (error) {
     console.error(`local stack: seeding failed: ${(error as Error).stack ?? String(error)}`);
