@@ -23,7 +23,8 @@ import { seedDemoQuietly } from './quietSeeding';
 import { percentile } from './stats';
 
 const RUNS = 10;
-const TIMEOUT_MS = 30_000;
+// Generous: the first sign-in waits for the Functions emulator to start its workers.
+const TIMEOUT_MS = 120_000;
 
 type Person = SeedResult['users'][number];
 

@@ -26,7 +26,10 @@ import {
   type MemberFixture,
 } from '../../support/world';
 
-jest.setTimeout(120_000);
+// Generous: on a busy 2-core machine the Functions emulator may start a worker process per
+// concurrent request of the dashboard, which takes tens of seconds.
+jest.setTimeout(300_000);
+const PAGE_TIMEOUT_MS = 90_000;
 
 const PASSWORD = 'roles-test-password';
 /** A JSON Web Token (an ID token) anywhere in a string. */
@@ -57,6 +60,7 @@ afterAll(async () => {
 beforeEach(async () => {
   // A fresh context per test: no Firebase session carried over from the previous sign-in.
   page = await (await browser.newContext({ viewport: { width: 1280, height: 800 } })).newPage();
+  page.setDefaultTimeout(PAGE_TIMEOUT_MS);
   pageErrors = collectPageErrors(page);
 });
 
