@@ -99,7 +99,13 @@ async function signInToDashboard(
     const started = performance.now();
     await page.getByRole('button', { name: 'Sign in' }).click();
     const rows = page.getByRole('table', { name: /Every control/ }).locator('tbody tr');
-    await rows.nth(controls - 1).waitFor({ state: 'visible' });
+    await rows
+      .nth(controls - 1)
+      .waitFor({ state: 'visible' })
+      .catch(async (error: Error) => {
+        const shown = await page.locator('body').innerText();
+        throw new Error(`${error.message}\nat ${page.url()} the page shows:\n${shown}`);
+      });
     const ms = performance.now() - started;
 
     if (!page.url().endsWith(`/accounts/${reader.accountId}`)) {
