@@ -28,7 +28,10 @@ const TIMEOUT_MS = 120_000;
 
 type Person = SeedResult['users'][number];
 
-/** An enabled auditor-like reader of the first demo account who belongs to no other account. */
+/**
+ * An enabled reader of the first demo account who belongs to no other account and has no second
+ * factor (the portal's sign-in does not offer one yet).
+ */
 function demoReader(demo: SeedResult): Person {
   const accountId = demo.accounts[0].id;
   const accountsOf = (uid: string) => demo.users.filter((u) => u.uid === uid).length;
@@ -36,6 +39,7 @@ function demoReader(demo: SeedResult): Person {
     (u) =>
       u.accountId === accountId &&
       !u.disabled &&
+      !u.mfaEnrolled &&
       isRole(u.role) &&
       can(u.role, 'audit:read') &&
       accountsOf(u.uid) === 1,

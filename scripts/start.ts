@@ -56,13 +56,15 @@ async function printBanner(stack: RunningStack, seeded: SeedResult | undefined):
   );
   let example: { token: string; accountId: string } | undefined;
   for (const role of ROLES) {
-    const user = seeded.users.find((u) => u.role === role && !u.disabled);
+    const enabled = seeded.users.filter((u) => u.role === role && !u.disabled);
+    const user = enabled.find((u) => !u.mfaEnrolled) ?? enabled[0];
     if (!user) continue;
     const token = await mintIdToken(env.FIREBASE_AUTH_EMULATOR_HOST, user.uid);
     example ??= { token, accountId: user.accountId };
     lines.push(
       '',
-      `  ${role}  email ${user.email}  password ${user.password}  (account ${user.accountId})`,
+      `  ${role}  email ${user.email}  password ${user.password}  (account ${user.accountId})` +
+        (user.mfaEnrolled ? '  second factor enrolled: the portal cannot sign in as it yet' : ''),
       `  ${token}`,
     );
   }

@@ -190,6 +190,24 @@ describe('signing in', () => {
   });
 });
 
+describe('a user with a second factor', () => {
+  it('is told the portal cannot sign in with one yet, not shown a raw error code', async () => {
+    const withPhone = await addMember(
+      accountId,
+      { role: 'admin' },
+      { password: PASSWORD, mfaPhoneNumbers: ['+16505550199'] },
+    );
+    await signIn(page, withPhone, PASSWORD);
+    await page
+      .locator('form')
+      .getByRole('alert')
+      .getByText('This user has a second factor enrolled', { exact: false })
+      .waitFor();
+    // The Auth emulator answers the first factor with a pending second one, no console error.
+    expect(pageErrors).toEqual([]);
+  });
+});
+
 /** The browser globals read below (the tests compile without the DOM library). */
 interface BrowserStorage {
   indexedDB: {
