@@ -6,6 +6,7 @@
  *   npm run bench
  *   npm run bench -- --only bundleBuild
  *   npm run bench -- --only loadMix
+ *   npm run bench -- --only portal
  */
 import { spawnSync } from 'node:child_process';
 import * as path from 'node:path';
@@ -16,6 +17,7 @@ const BENCHMARKS = [
   'bundleBuild',
   'archiveRequest',
   'loadMix',
+  'portal',
 ] as const;
 
 function selected(argv: readonly string[]): readonly string[] {

@@ -8,6 +8,7 @@ import * as path from 'node:path';
 import { previousQuarter } from '../functions/bundle/period';
 import { startStack, type RunningStack, type SeedDemo, type SeedResult } from './localStack';
 import { mintIdToken } from './localStack/idTokens';
+import { askAsOwner, evaluateSeededAccounts } from './seed/evaluate';
 
 /** Roles in CONTRACT §1 order, highest level first. */
 const ROLES = ['owner', 'admin', 'dept_lead', 'auditor', 'member', 'viewer'] as const;
@@ -61,13 +62,15 @@ async function printBanner(
   );
   let example: { token: string; accountId: string } | undefined;
   for (const role of ROLES) {
-    const user = seeded.users.find((u) => u.role === role && !u.disabled);
+    const enabled = seeded.users.filter((u) => u.role === role && !u.disabled);
+    const user = enabled.find((u) => !u.mfaEnrolled) ?? enabled[0];
     if (!user) continue;
     const token = await mintIdToken(env.FIREBASE_AUTH_EMULATOR_HOST, user.uid);
     example ??= { token, accountId: user.accountId };
     lines.push(
       '',
-      `  ${role}  email ${user.email}  password ${user.password}  (account ${user.accountId})`,
+      `  ${role}  email ${user.email}  password ${user.password}  (account ${user.accountId})` +
+        (user.mfaEnrolled ? '  second factor enrolled: the portal cannot sign in as it yet' : ''),
       `  ${token}`,
     );
   }
@@ -80,47 +83,6 @@ async function printBanner(
   }
   lines.push('', 'Ctrl-C stops everything.');
   console.log(lines.join('\n'));
-}
-
-/**
- * Evaluates each seeded account's controls once through the API, as the daily run would have, so
- * the compliance routes show results from the start (reading them never evaluates).
- */
-async function evaluateSeededAccounts(stack: RunningStack, seeded: SeedResult): Promise<void> {
-  for (const account of seeded.accounts) {
-    const answer = await askAsOwner(stack, seeded, account.id, 'POST', '/compliance/evaluate');
-    // Accounts off the enterprise plan answer 403 and stay unevaluated, as in production.
-    if (answer && !answer.ok && answer.status !== 403) {
-      console.error(`local stack: evaluating ${account.id} answered ${answer.status}`);
-    }
-  }
-}
-
-/**
- * Calls the API as the account's owner (a fresh token each call: the demo's waits may outlast
- * one); the account id goes in the body (POST) or the query (GET). Undefined when it has none.
- */
-async function askAsOwner(
-  stack: RunningStack,
-  seeded: SeedResult,
-  accountId: string,
-  method: 'GET' | 'POST',
-  route: string,
-  body: Record<string, unknown> = {},
-): Promise<Response | undefined> {
-  const owner = seeded.users.find((u) => u.accountId === accountId && u.role === 'owner');
-  if (!owner) return undefined;
-  const token = await mintIdToken(stack.env.FIREBASE_AUTH_EMULATOR_HOST, owner.uid);
-  const url = new URL(`${stack.env.EVIDENCE_API_URL}${route}`);
-  if (method === 'GET') url.searchParams.set('accountId', accountId);
-  return fetch(url, {
-    method,
-    headers: {
-      authorization: `Bearer ${token}`,
-      ...(method === 'POST' ? { 'content-type': 'application/json' } : {}),
-    },
-    body: method === 'POST' ? JSON.stringify({ accountId, ...body }) : undefined,
-  });
 }
 
 const BUNDLE_WAIT_MS = 180_000;
@@ -136,7 +98,7 @@ async function archiveLastQuarter(stack: RunningStack, seeded: SeedResult): Prom
   const period = { periodStart: quarter.start.toISOString(), periodEnd: quarter.end.toISOString() };
   const lines: string[] = [];
   for (const account of seeded.accounts) {
-    const asked = await askAsOwner(stack, seeded, account.id, 'POST', '/soc2-archives', period);
+    const asked = await askAsOwner(stack.env, seeded, account.id, 'POST', '/soc2-archives', period);
     // Accounts off the enterprise plan answer 403: no bundles, as in production.
     if (!asked || asked.status === 403) continue;
     if (!asked.ok) {
@@ -147,7 +109,7 @@ async function archiveLastQuarter(stack: RunningStack, seeded: SeedResult): Prom
     let state = 'building';
     while (state === 'building' && Date.now() < deadline) {
       await new Promise((resolve) => setTimeout(resolve, 1_000));
-      const list = await askAsOwner(stack, seeded, account.id, 'GET', '/soc2-archives');
+      const list = await askAsOwner(stack.env, seeded, account.id, 'GET', '/soc2-archives');
       const { archives } = (await list!.json()) as { archives: { id: string; state: string }[] };
       state = archives.find((a) => a.id === quarter.id)?.state ?? 'missing';
     }
@@ -183,7 +145,7 @@ async function main(): Promise<void> {
     Object.assign(process.env, stack.env);
     const seedDemo = await loadSeeder();
     const seeded = seedDemo ? await seedDemo(stack.env) : undefined;
-    if (seeded) await evaluateSeededAccounts(stack, seeded);
+    if (seeded) await evaluateSeededAccounts(stack.env, seeded);
     const bundles = seeded ? await archiveLastQuarter(stack, seeded) : [];
     await printBanner(stack, seeded, bundles);
   } catch (error) {

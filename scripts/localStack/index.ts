@@ -287,6 +287,10 @@ function spawnFirebaseEmulators(
   delete childEnv.FIREBASE_AUTH_EMULATOR_HOST;
   delete childEnv.CLOUD_TASKS_EMULATOR_HOST;
   if (firestore.binaryPath) childEnv.FIRESTORE_EMULATOR_BINARY_PATH = firestore.binaryPath;
+  // The Functions emulator starts a worker process per concurrent request and gives up on one
+  // that is not serving within this many seconds (default 30), leaving its request unanswered;
+  // on a busy 2-core machine loading the functions alone can take that long.
+  childEnv.FUNCTIONS_DISCOVERY_TIMEOUT ??= '120';
 
   start.log(
     `local stack: starting the Firebase emulators (output: ${path.relative(projectDir, start.emulatorLog)})`,

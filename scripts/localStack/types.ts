@@ -39,12 +39,16 @@ export interface StackEnv {
 /** What `scripts/seed/demo.ts` returns, so `npm start` can print tokens for one user per role. */
 export interface SeedResult {
   accounts: { id: string; name: string }[];
-  /** Every seeded person; `password` signs in to the portal unless `disabled`. */
+  /**
+   * Every seeded person; `password` signs in to the portal unless `disabled` or `mfaEnrolled`
+   * (a second factor, which the portal's sign-in does not offer yet).
+   */
   users: {
     uid: string;
     email: string;
     password: string;
     disabled: boolean;
+    mfaEnrolled: boolean;
     role: string;
     accountId: string;
   }[];

@@ -167,6 +167,7 @@ export function planAccount(
       email: u.email,
       password: u.password,
       disabled: u.disabled,
+      mfaEnrolled: u.mfaPhoneNumbers.length > 0,
       role: spec.people[i].role,
       accountId,
     })),

@@ -75,15 +75,19 @@ export async function idTokenFor(uid: string): Promise<string> {
   return mintIdToken(requiredEnv('FIREBASE_AUTH_EMULATOR_HOST'), uid);
 }
 
-/** An enterprise account with one member of each role, and an ID token for each. */
+/**
+ * An enterprise account with one member of each role, and an ID token for each; `authUser` goes
+ * to every member's Auth user (a password, to sign in through the portal).
+ */
 export async function accountWithEveryRole(
   prefix: string,
   input: Partial<AccountInput> = {},
+  authUser: Partial<AuthUserInput> = {},
 ): Promise<{ accountId: string; members: Record<Role, MemberFixture & { token: string }> }> {
   const accountId = await createAccount(uniqueAccountId(prefix), input);
   const entries = await Promise.all(
     ROLES.map(async (role) => {
-      const member = await addMember(accountId, { role });
+      const member = await addMember(accountId, { role }, authUser);
       return [role, { ...member, token: await idTokenFor(member.uid) }] as const;
     }),
   );

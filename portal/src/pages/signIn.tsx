@@ -1,6 +1,21 @@
 import { useState } from 'preact/hooks';
 import { signInWithEmailAndPassword, type Auth } from 'firebase/auth';
 
+/** What a failed sign-in says, in words for the person signing in. */
+function signInError({ code, message }: Error & { code?: string }): string {
+  switch (code) {
+    case 'auth/invalid-credential':
+    case 'auth/wrong-password':
+      return 'Wrong email or password.';
+    case 'auth/multi-factor-auth-required':
+      return 'This user has a second factor enrolled; the portal cannot sign in with a second factor yet.';
+    case 'auth/user-disabled':
+      return 'This user is disabled.';
+    default:
+      return `Sign-in failed (${code ?? message}).`;
+  }
+}
+
 /** Email and password (CONTRACT §7 names: "Email", "Password", "Sign in"). */
 export function SignInPage({ auth }: { auth: Auth }) {
   const [error, setError] = useState<string | null>(null);
@@ -17,12 +32,7 @@ export function SignInPage({ auth }: { auth: Auth }) {
         String(form.get('password')),
       );
     } catch (failure) {
-      const code = (failure as { code?: string }).code ?? '';
-      setError(
-        code === 'auth/invalid-credential' || code === 'auth/wrong-password'
-          ? 'Wrong email or password.'
-          : `Sign-in failed (${code || (failure as Error).message}).`,
-      );
+      setError(signInError(failure as Error & { code?: string }));
       setBusy(false);
     }
   };
