@@ -92,7 +92,14 @@ async function main() {
       applyRollup(
         db,
         accountId,
-        planRollup({ accountId, eventId: id, deliveryId: id, data, arrivedAt: NOW }),
+        planRollup({
+          accountId,
+          eventId: id,
+          deliveryId: id,
+          data,
+          arrivedAt: NOW,
+          appliedAt: NOW,
+        }),
       ),
     );
     rollupSeconds += seconds(start);

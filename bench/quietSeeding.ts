@@ -8,6 +8,7 @@
  */
 import { FieldPath, type Firestore, type QueryDocumentSnapshot } from 'firebase-admin/firestore';
 import { accessChangeFor, recordAccessChange } from '../functions/audit/accessHistory';
+import { compactAccount } from '../functions/audit/compaction';
 import { deliveryDocId } from '../functions/audit/keys';
 import { applyRollup } from '../functions/audit/rollup';
 import { planRollup } from '../functions/audit/rollupPlan';
@@ -82,6 +83,7 @@ async function replayRollups(db: Firestore, accountId: string, arrivedAt: Date):
         deliveryId: `bench-seed-${doc.id}`,
         data: doc.data(),
         arrivedAt,
+        appliedAt: arrivedAt,
       });
       if ((await applyRollup(db, accountId, plan)) === 'duplicate') {
         throw new Error(`${doc.ref.path} was already rolled up: seed a fresh account`);
@@ -103,7 +105,8 @@ async function replayAccessHistory(db: Firestore, accountId: string): Promise<nu
 }
 
 /**
- * Writes the seeded account's rollups and access history in-process, then proves the audit
+ * Writes the seeded account's rollups and access history in-process, compacts its closed days as
+ * the hourly `auditCompaction` job would, then proves the audit
  * summary sees every event of its window: `expectedInWindow` events, or (when not given) as many
  * as the stored events whose timestamp falls in the summary's window. Throws when it does not.
  */
@@ -112,9 +115,10 @@ export async function completeTriggerWork(
   accountId: string,
   now: Date,
   expectedInWindow?: number,
-): Promise<{ rolledUp: number; members: number; summaryTotal: number }> {
+): Promise<{ rolledUp: number; members: number; compactedDays: number; summaryTotal: number }> {
   const rolledUp = await replayRollups(db, accountId, now);
   const members = await replayAccessHistory(db, accountId);
+  const compactedDays = (await compactAccount(db, accountId, now)).length;
   const summary = await summarizeAuditLog(db, accountId, now);
   const expected =
     expectedInWindow ??
@@ -132,7 +136,7 @@ export async function completeTriggerWork(
         `(${rolledUp} rolled up); the benchmark would measure an incomplete account`,
     );
   }
-  return { rolledUp, members, summaryTotal: summary.total };
+  return { rolledUp, members, compactedDays, summaryTotal: summary.total };
 }
 
 /**

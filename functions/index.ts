@@ -9,6 +9,7 @@ import { onTaskDispatched } from 'firebase-functions/v2/tasks';
 import { apiSecrets, cacheSecrets, REPORT_QUEUE } from './config';
 import { makeAccessHistoryHandler } from './handlers/accessHistoryTrigger';
 import { makeApiHandler } from './handlers/api';
+import { makeAuditCompactionHandler } from './handlers/auditCompactionJob';
 import { makeAuditRetentionHandler } from './handlers/auditRetentionJob';
 import { makeAuditRollupHandler } from './handlers/auditRollupTrigger';
 import { makeDailyControlEvaluationHandler } from './handlers/controlEvaluationJob';
@@ -28,6 +29,16 @@ export const auditRollup = onDocumentCreated(
 export const memberAccessHistory = onDocumentWritten(
   { document: 'accounts/{accountId}/members/{uid}', retry: true },
   makeAccessHistoryHandler(),
+);
+
+/**
+ * Closed audit days summed into one document each (after the 1 h compaction delay), so the
+ * 30-day summary reads ~30 documents plus today's shards; hourly, so a day a late event reopened
+ * is compacted again soon.
+ */
+export const auditCompaction = onSchedule(
+  { schedule: 'every 60 minutes', timeZone: 'UTC', timeoutSeconds: 1800 },
+  makeAuditCompactionHandler(),
 );
 
 /** Daily audit-log retention; deletes only what a signed bundle holds. Rollups are kept. */

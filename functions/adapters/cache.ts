@@ -8,7 +8,6 @@ import { withDeadline } from '../domain/deadline';
  * answer" (distinct from `null`, "no such key"), so callers can say the cache was bypassed.
  */
 export interface EvidenceCache {
-  get(key: string): Promise<string | null | undefined>;
   mget(keys: readonly string[]): Promise<(string | null)[] | undefined>;
   set(key: string, value: string, ttlSeconds: number): Promise<boolean>;
   /** Increments an integer key; resolves to the new value, or undefined when the cache failed. */
@@ -56,7 +55,6 @@ export function upstashCache(config: UpstashCacheConfig): EvidenceCache {
   }
 
   return {
-    get: (key) => guarded('get', () => redis.get<string>(key)),
     mget: (keys) =>
       keys.length === 0
         ? Promise.resolve([])

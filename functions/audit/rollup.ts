@@ -28,14 +28,15 @@ async function commit(db: Firestore, accountId: string, plan: RollupPlan): Promi
   // The marker's create() and the increments commit together or not at all: a redelivery fails
   // on the existing marker and changes nothing. Blind writes (no reads) keep a hot shard free of
   // transaction contention.
-  await db
+  const batch = db
     .batch()
     .create(shardRef.collection('deliveries').doc(plan.markerId), {
       deliveredAt: FieldValue.serverTimestamp(),
       expireAt: plan.markerExpiresAt,
     })
-    .set(shardRef, nestedWrite(plan), { merge: true })
-    .commit();
+    .set(shardRef, nestedWrite(plan), { merge: true });
+  if (plan.reopensDay) batch.delete(db.doc(accountDocPath(accountId, 'auditDays', plan.day)));
+  await batch.commit();
 }
 
 /** Applies one event's plan to its shard; duplicates are recognised, oversize shards degrade. */

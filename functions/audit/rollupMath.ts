@@ -1,4 +1,4 @@
-import type { RollupShard } from '../schema/audit';
+import type { RollupCounts } from '../schema/audit';
 import { decodeKey } from './keys';
 
 /** Sums of a set of rollup shards, keys decoded. Pure: the summary and tests share it. */
@@ -19,7 +19,8 @@ function addInto(target: Record<string, number>, source: Record<string, number>,
   }
 }
 
-export function sumRollups(shards: readonly RollupShard[]): RollupTotals {
+/** Sums of shards and compacted days alike (both carry a day's counters). */
+export function sumRollups(shards: readonly RollupCounts[]): RollupTotals {
   const totals: RollupTotals = {
     total: 0,
     malformed: 0,
@@ -46,6 +47,38 @@ export function sumRollups(shards: readonly RollupShard[]): RollupTotals {
     }
   }
   return totals;
+}
+
+/**
+ * One day's parts (its shards) added into one set of counters, keys left encoded: what the
+ * compaction stores. The first email seen for an actor is kept, as sumRollups does.
+ */
+export function mergeDay(day: string, parts: readonly RollupCounts[]): RollupCounts {
+  const merged: RollupCounts = {
+    day,
+    total: 0,
+    malformed: 0,
+    actorsOverflow: 0,
+    results: {},
+    actions: {},
+    actors: {},
+  };
+  for (const part of parts) {
+    merged.total += part.total;
+    merged.malformed += part.malformed;
+    merged.actorsOverflow += part.actorsOverflow;
+    addInto(merged.results, part.results, false);
+    addInto(merged.actions, part.actions, false);
+    for (const [key, actor] of Object.entries(part.actors)) {
+      const known = merged.actors[key];
+      const email = known?.email ?? actor.email;
+      merged.actors[key] = {
+        count: (known?.count ?? 0) + actor.count,
+        ...(email === undefined ? {} : { email }),
+      };
+    }
+  }
+  return merged;
 }
 
 /** The `limit` busiest actors, ties broken by id so the report is stable. */

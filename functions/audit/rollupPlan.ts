@@ -23,6 +23,8 @@ export interface RollupDelivery {
   data: Record<string, unknown>;
   /** Arrival time; the day of a malformed event without a usable timestamp. */
   arrivedAt: Date;
+  /** When this delivery is handled (a redelivery can come days after the arrival). */
+  appliedAt: Date;
 }
 
 type FieldPathParts = readonly string[];
@@ -41,6 +43,12 @@ export interface RollupPlan {
   problem?: string;
   /** Encoded actor key, when the plan counts an actor (see withoutActor). */
   actorKey?: string;
+  /**
+   * The event's day had ended when the delivery was handled, so the day may be compacted
+   * (compaction.ts): the batch deletes `auditDays/{day}` and the summary reads the shards again
+   * until the day is compacted anew. Events of the current day never touch it (no hot document).
+   */
+  reopensDay: boolean;
 }
 
 export function planRollup(delivery: RollupDelivery, functionName = ROLLUP_FUNCTION): RollupPlan {
@@ -57,6 +65,7 @@ export function planRollup(delivery: RollupDelivery, functionName = ROLLUP_FUNCT
     shard,
     markerId: deliveryDocId(functionName, delivery.deliveryId),
     markerExpiresAt: addDays(delivery.arrivedAt, DELIVERY_MARKER_TTL_DAYS),
+    reopensDay: day < utcDay(delivery.appliedAt),
   };
   if (!parsed.ok) {
     return {

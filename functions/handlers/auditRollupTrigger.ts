@@ -11,15 +11,17 @@ export type AuditLogCreatedEvent = FirestoreEvent<
 >;
 
 /** `accounts/{accountId}/auditLogs/{eventId}` created → count it in its day's rollup shard. */
-export function makeAuditRollupHandler(deps: () => Pick<Deps, 'db'> = defaultDeps) {
+export function makeAuditRollupHandler(deps: () => Pick<Deps, 'db' | 'now'> = defaultDeps) {
   return async (event: AuditLogCreatedEvent): Promise<void> => {
     const { accountId, eventId } = event.params;
+    const { db, now } = deps();
     const plan = planRollup({
       accountId,
       eventId,
       deliveryId: event.id,
       data: event.data?.data() ?? {},
       arrivedAt: new Date(event.time),
+      appliedAt: now(),
     });
     if (plan.problem) {
       logger.warn('malformed audit event counted as malformed', {
@@ -28,7 +30,7 @@ export function makeAuditRollupHandler(deps: () => Pick<Deps, 'db'> = defaultDep
         problem: plan.problem,
       });
     }
-    const outcome = await applyRollup(deps().db, accountId, plan);
+    const outcome = await applyRollup(db, accountId, plan);
     if (outcome === 'counted_without_actor') {
       logger.warn('audit rollup shard at its size bound; actor counted as overflow', {
         accountId,

@@ -15,7 +15,7 @@ export const DEGRADED_TTL_SECONDS = 15;
 export const AUDIT_SUMMARY_TTL_SECONDS = 30;
 
 /** The collections whose writes reach a section through its TTL instead of an invalidation. */
-export const TTL_FRESH_COLLECTIONS = ['auditLogs', 'auditRollups'] as const;
+export const TTL_FRESH_COLLECTIONS = ['auditLogs', 'auditRollups', 'auditDays'] as const;
 
 function ttlOf(key: SectionKey, section: { status: string } | undefined): number {
   if (section?.status !== 'ok') return DEGRADED_TTL_SECONDS;
@@ -25,14 +25,15 @@ function ttlOf(key: SectionKey, section: { status: string } | undefined): number
 export type CacheOutcome = 'hit' | 'miss' | 'bypass';
 
 /**
- * Keys. Each account has a generation counter; section entries carry the generation they were
- * computed under. Invalidation increments the counter (one O(1) call, no SCAN): entries of older
- * generations are never read again and expire on their TTL. The counter itself has no TTL, so it
- * can never fall back to a generation whose entries are still alive.
+ * Keys. Each account has a generation counter; each section entry holds the generation it was
+ * computed under beside the section. Invalidation increments the counter (one O(1) call, no
+ * SCAN): an entry of an older generation reads as a miss and is overwritten. One MGET fetches the
+ * counter and the sections together, so a warm report costs one cache round trip. The counter has
+ * no TTL, so it can never fall back to a generation whose entries are still alive.
  */
 export const generationKey = (accountId: string) => `evidence:${accountId}:gen`;
-export const sectionCacheKey = (accountId: string, generation: number, key: SectionKey) =>
-  `evidence:${accountId}:g${generation}:v${REPORT_VERSION}:${key}`;
+export const sectionCacheKey = (accountId: string, key: SectionKey) =>
+  `evidence:${accountId}:v${REPORT_VERSION}:${key}`;
 
 /** Reads a stored generation; anything but a non-negative integer counts as generation 0. */
 export function parseGeneration(raw: string | null): number {
@@ -58,11 +59,16 @@ export async function invalidateAccountCache(
 
 const sectionShapes = evidenceReportSchema.shape.sections.shape;
 
-/** A cached entry is used only if it still matches its schema (a corrupt entry is a miss). */
-function parseCachedSection(key: SectionKey, raw: string | null) {
+/**
+ * A cached entry is used only if it is of the current generation and still matches its schema
+ * (a corrupt entry is a miss).
+ */
+function parseCachedSection(key: SectionKey, raw: string | null, generation: number) {
   if (raw === null) return undefined;
   try {
-    const parsed = sectionShapes[key].safeParse(JSON.parse(raw));
+    const entry = JSON.parse(raw) as { generation?: unknown; section?: unknown };
+    if (entry.generation !== generation) return undefined;
+    const parsed = sectionShapes[key].safeParse(entry.section);
     return parsed.success ? parsed.data : undefined;
   } catch {
     return undefined;
@@ -80,21 +86,21 @@ export async function cachedReport(
   slugs: readonly SectionSlug[],
   build: typeof buildReport = buildReport,
 ): Promise<{ report: EvidenceReport; cache: CacheOutcome }> {
-  const rawGeneration = await deps.cache.get(generationKey(accountId));
-  const generation = rawGeneration === undefined ? undefined : parseGeneration(rawGeneration);
   const keys = slugs.map((slug) => SECTION_SLUGS[slug]);
-  const cached =
-    generation === undefined
-      ? undefined
-      : await deps.cache.mget(keys.map((key) => sectionCacheKey(accountId, generation, key)));
-  if (generation === undefined || cached === undefined) {
+  const read = await deps.cache.mget([
+    generationKey(accountId),
+    ...keys.map((key) => sectionCacheKey(accountId, key)),
+  ]);
+  if (read === undefined) {
     return { report: await build(deps, accountId, { sections: [...slugs] }), cache: 'bypass' };
   }
+  const [rawGeneration, ...cached] = read;
+  const generation = parseGeneration(rawGeneration);
 
   const sections: Record<string, { status: string } | undefined> = {};
   const missing: SectionSlug[] = [];
   slugs.forEach((slug, i) => {
-    const section = parseCachedSection(keys[i], cached[i]);
+    const section = parseCachedSection(keys[i], cached[i], generation);
     if (section) sections[keys[i]] = section;
     else missing.push(slug);
   });
@@ -106,8 +112,8 @@ export async function cachedReport(
         const section = fresh.sections[key];
         sections[key] = section;
         return deps.cache.set(
-          sectionCacheKey(accountId, generation, key),
-          JSON.stringify(section),
+          sectionCacheKey(accountId, key),
+          JSON.stringify({ generation, section }),
           ttlOf(key, section),
         );
       }),

@@ -108,6 +108,8 @@ export const SECTIONS: SectionRegistry = {
       actorsOverflow: 0,
       malformedRollups: 0,
       source: 'rollups',
+      // Nothing was read: complete up to the window's start only.
+      asOf: windowStartOf(asOf).toISOString(),
       documentReads: 0,
     }),
     // Malformed events are counted by the rollups; malformed rollup shards are left out.

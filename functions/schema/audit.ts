@@ -10,15 +10,14 @@ export const auditEventInputSchema = auditLogSchema.extend({ timestamp: timestam
 export type AuditEventInput = z.input<typeof auditEventInputSchema>;
 
 /**
- * One rollup shard document, `accounts/{a}/auditRollups/{day}_{shard}` (see paths.ts). Map keys
- * (actions, actor ids) are stored encoded (functions/audit/keys.ts) and decoded by the reader.
+ * The counters of one UTC day's events, or of a part of them. Map keys (actions, actor ids) are
+ * stored encoded (functions/audit/keys.ts) and decoded by the reader.
  */
 const counter = z.number().int().nonnegative();
-export const rollupShardSchema = z.object({
+export const rollupCountsSchema = z.object({
   /** UTC day of the events' own timestamps, `YYYY-MM-DD`. */
   day: utcDayString,
-  shard: z.number().int().nonnegative(),
-  /** Every event delivered for this day and shard, malformed ones included. */
+  /** Every event counted, malformed ones included. */
   total: counter.default(0),
   /** Events whose document failed the audit-log schema (they count in `total` only). */
   malformed: counter.default(0),
@@ -30,7 +29,24 @@ export const rollupShardSchema = z.object({
   /** Events whose actor could not be added to `actors` because the document hit its size bound. */
   actorsOverflow: counter.default(0),
 });
+export type RollupCounts = z.output<typeof rollupCountsSchema>;
+
+/** One rollup shard document, `accounts/{a}/auditRollups/{day}_{shard}` (see paths.ts). */
+export const rollupShardSchema = rollupCountsSchema.extend({
+  shard: z.number().int().nonnegative(),
+});
 export type RollupShard = z.output<typeof rollupShardSchema>;
+
+/**
+ * One closed day compacted, `accounts/{a}/auditDays/{day}`: the sum of its shards, so a summary
+ * reads one document per closed day. Exists only while it is exact (a late event deletes it).
+ */
+export const auditDaySchema = rollupCountsSchema.extend({
+  /** Shard documents summed. */
+  shards: z.number().int().nonnegative(),
+  compactedAt: timestamp,
+});
+export type AuditDay = z.output<typeof auditDaySchema>;
 
 export const topActorSchema = z.object({
   actorId: z.string(),
@@ -39,11 +55,6 @@ export const topActorSchema = z.object({
   count: z.number().int().nonnegative(),
   /** UTC day (`YYYY-MM-DD`) of the actor's latest event in the window, from the rollups. */
   lastActiveDay: utcDayString,
-  /**
-   * ISO-8601 time of the actor's latest event, read from the raw log through the
-   * (actorId, timestamp desc) index; absent when that lookup missed its budget (see summary.ts).
-   */
-  lastActivityAt: z.string().optional(),
 });
 
 /** The report's auditLogSummary data (CONTRACT §4): exact at any volume, built from rollups. */
@@ -66,7 +77,12 @@ export const auditLogSummarySchema = z.object({
   /** Rollup shard documents that failed their schema and were left out (logged). */
   malformedRollups: z.number().int().nonnegative(),
   source: z.literal('rollups'),
-  /** Firestore documents read to build the summary (≈ days × shards + top actors). */
+  /**
+   * ISO-8601 time the rollups were read: every event whose rollup trigger had run by then is
+   * counted (the trigger runs seconds after the write).
+   */
+  asOf: z.string(),
+  /** Firestore documents read to build the summary (≈ one per closed day + today's shards). */
   documentReads: z.number().int().nonnegative(),
 });
 export type AuditLogSummary = z.output<typeof auditLogSummarySchema>;

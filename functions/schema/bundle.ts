@@ -107,7 +107,10 @@ export const stateSnapshotSchema = z.object({
 });
 export type StateSnapshot = z.output<typeof stateSnapshotSchema>;
 
-/** `accounts/{accountId}/evidenceArchives/{archiveId}`; read by the retention job too. */
+/**
+ * A bundle's index as the code uses it, state snapshot whole. Stored as an
+ * {@link archiveIndexDocSchema} document plus {@link archiveStateChunkSchema} documents.
+ */
 export const archiveIndexSchema = z.object({
   status: z.literal('complete'),
   periodId: z.string(),
@@ -131,6 +134,30 @@ export const archiveIndexSchema = z.object({
   state: stateSnapshotSchema,
 });
 export type ArchiveIndex = z.output<typeof archiveIndexSchema>;
+
+/**
+ * `accounts/{accountId}/evidenceArchives/{archiveId}/stateChunks/{0000…}`: a slice of the state
+ * snapshot's per-member and per-key maps, so the index grows past 1 MiB (about 20,000 members)
+ * in documents that each stay well under it.
+ */
+export const archiveStateChunkSchema = z.object({
+  members: stateSnapshotSchema.shape.members.unwrap(),
+  apiKeys: stateSnapshotSchema.shape.apiKeys.unwrap(),
+});
+export type ArchiveStateChunk = z.output<typeof archiveStateChunkSchema>;
+
+/**
+ * `accounts/{accountId}/evidenceArchives/{archiveId}`; read by the retention job too. The state's
+ * members and API keys live in `chunks` chunk documents; `…Known: false` stands for a null part.
+ */
+export const archiveIndexDocSchema = archiveIndexSchema.omit({ state: true }).extend({
+  state: stateSnapshotSchema.pick({ settingsSha256: true, catalogs: true }).extend({
+    membersKnown: z.boolean(),
+    apiKeysKnown: z.boolean(),
+    chunks: z.number().int().nonnegative(),
+  }),
+});
+export type ArchiveIndexDoc = z.output<typeof archiveIndexDocSchema>;
 
 export const MAX_PERIOD_DAYS = 366;
 
@@ -164,7 +191,7 @@ export const archiveSummarySchema = z.object({
 });
 export type ArchiveSummary = z.output<typeof archiveSummarySchema>;
 
-export function archiveSummary(id: string, index: ArchiveIndex): ArchiveSummary {
+export function archiveSummary(id: string, index: Omit<ArchiveIndex, 'state'>): ArchiveSummary {
   return {
     id,
     state: 'ready',

@@ -21,6 +21,11 @@ export const COLLECTIONS = {
    * the same batch as the increments so a redelivered event changes nothing.
    */
   auditRollups: 'auditRollups',
+  /**
+   * `auditDays/{YYYY-MM-DD}`: one closed day's rollup shards summed into one document
+   * (auditDaySchema), written by the compaction job and deleted by a late event of that day.
+   */
+  auditDays: 'auditDays',
   /** `accessHistory/{cloudEventId}`: one role/department change of a member (accessHistoryDocSchema). */
   accessHistory: 'accessHistory',
   evidenceArchives: 'evidenceArchives',

@@ -114,23 +114,15 @@ describe('audit pipeline through the Functions emulator', () => {
     );
     expect(summary.topActors.map((a) => [a.actorId, a.count])).toEqual(byActor.slice(0, 10));
     expect(summary.approximateTopActors).toBe(false);
-    // Latest activity is the actor's newest event at or before the window end.
+    // The day of the actor's newest event in the window, from the same counters.
     const top = summary.topActors[0];
     const newest = Math.max(
       ...valid
         .filter((e) => e.actorId === top.actorId)
         .map((e) => (e.timestamp as Timestamp).toMillis()),
     );
-    expect(top.lastActivityAt).toBe(new Date(newest).toISOString());
     expect(top.lastActiveDay).toBe(utcDay(new Date(newest)));
-    expect(summary.documentReads).toBeLessThanOrEqual(30 * 10 + 10);
-    // Lookups that miss their budget cost the timestamps only: counts and days stay exact.
-    const hurried = await summarizeAuditLog(db, accountId, now, 30, 0);
-    expect(hurried.topActors.map((a) => [a.actorId, a.count, a.lastActiveDay])).toEqual(
-      summary.topActors.map((a) => [a.actorId, a.count, a.lastActiveDay]),
-    );
-    expect(hurried.topActors.every((a) => a.lastActivityAt === undefined)).toBe(true);
-    expect(hurried.total).toBe(summary.total);
+    expect(summary.documentReads).toBeLessThanOrEqual(30 * 10 + 1);
     // Per day, over the whole 46 days, including those outside the summary window.
     const rolled = await rollupTotals(db, accountId);
     expect(rolled.total).toBe(raw.length);

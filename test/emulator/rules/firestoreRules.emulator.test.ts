@@ -196,6 +196,13 @@ const ACCESS_TABLE: Row[] = [
     { total: 4 },
   ),
   subcollectionRow(
+    'compacted audit days',
+    COLLECTIONS.auditDays,
+    READ_ONLY_AT_15,
+    { day: '2026-01-05', total: 3 },
+    { total: 4 },
+  ),
+  subcollectionRow(
     'audit rollup dedupe markers (nested)',
     COLLECTIONS.auditRollups,
     READ_ONLY_AT_15,

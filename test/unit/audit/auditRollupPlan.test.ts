@@ -20,6 +20,7 @@ const delivery = (data: Record<string, unknown>, eventId = 'e1') => ({
   deliveryId: `ce-${eventId}`,
   data,
   arrivedAt: new Date('2026-02-12T08:00:00Z'),
+  appliedAt: new Date('2026-02-12T08:00:01Z'),
 });
 
 describe('rollup plan', () => {
@@ -52,6 +53,19 @@ describe('rollup plan', () => {
     const plan = planRollup(delivery(event({ timestamp: 'yesterday' })));
     expect(plan.increments).toEqual([['total'], ['malformed']]);
     expect(plan.day).toBe('2026-02-12');
+  });
+
+  it('reopens the compacted day of an event whose day had ended when it was handled', () => {
+    expect(planRollup(delivery(event())).reopensDay).toBe(true);
+    const sameDay = { ...delivery(event()), appliedAt: new Date('2026-02-10T23:59:59Z') };
+    expect(planRollup(sameDay).reopensDay).toBe(false);
+    // A redelivery handled days after its arrival counts as late too.
+    const redelivered = {
+      ...delivery(event()),
+      arrivedAt: new Date('2026-02-10T23:31:00Z'),
+      appliedAt: new Date('2026-02-13T00:00:00Z'),
+    };
+    expect(planRollup(redelivered).reopensDay).toBe(true);
   });
 
   it('keys the dedupe marker on the function and the delivery id', () => {

@@ -1,0 +1,113 @@
+import { FieldValue, type Firestore } from 'firebase-admin/firestore';
+import * as logger from 'firebase-functions/logger';
+import { addDays, HOUR_MS, utcDaysFrom } from '../domain/time';
+import { rollupShardSchema } from '../schema/audit';
+import { parseSnapshot } from '../schema/common';
+import { accountDocPath, subcollectionPath } from '../schema/paths';
+import { mergeDay } from './rollupMath';
+
+/**
+ * A day is compacted only this long after it ended. A rollup trigger that started before the day
+ * ended (and so does not delete the compacted day, see rollupPlan.ts `reopensDay`) has committed
+ * long before: functions time out after minutes.
+ */
+export const COMPACTION_DELAY_MS = HOUR_MS;
+
+/**
+ * Compacted day documents stay well under Firestore's 1 MiB: a day with more actors than fit
+ * keeps being read from its shards (still exact, ten reads instead of one).
+ */
+export const MAX_COMPACTED_BYTES = 800_000;
+
+/** The closed UTC days of the last `windowDays` days (today included in the count), oldest first. */
+export function closedDays(now: Date, windowDays: number): string[] {
+  // Day D is closed once now ≥ end of D + delay, i.e. D starts at or before now − delay − 1 day.
+  const lastClosed = addDays(new Date(now.getTime() - COMPACTION_DELAY_MS), -1);
+  return utcDaysFrom(addDays(now, -(windowDays - 1)), lastClosed);
+}
+
+export type CompactionOutcome = 'compacted' | 'malformed_shards' | 'too_large';
+
+/**
+ * Sums one closed day's shards into `auditDays/{day}`, in a transaction that also reads the day
+ * document: a late event's batch (shard increment + delete of the day document) then either
+ * lands before the shards are read, or waits and deletes the document written here. Idempotent:
+ * the same shards give the same document.
+ */
+export async function compactDay(
+  db: Firestore,
+  accountId: string,
+  day: string,
+): Promise<CompactionOutcome> {
+  const dayRef = db.doc(accountDocPath(accountId, 'auditDays', day));
+  const shardsQuery = db
+    .collection(subcollectionPath(accountId, 'auditRollups'))
+    .where('day', '==', day);
+  return db.runTransaction(async (tx) => {
+    await tx.get(dayRef);
+    const snapshot = await tx.get(shardsQuery);
+    const { docs, malformed } = parseSnapshot(rollupShardSchema, snapshot.docs, {
+      accountId,
+      purpose: 'audit compaction',
+    });
+    // A malformed shard must stay visible to the summary (it counts it in `malformedRollups`).
+    if (malformed.length > 0) return 'malformed_shards';
+    const counts = mergeDay(
+      day,
+      docs.map((doc) => doc.value),
+    );
+    if (Buffer.byteLength(JSON.stringify(counts)) > MAX_COMPACTED_BYTES) return 'too_large';
+    tx.set(dayRef, { ...counts, shards: docs.length, compactedAt: FieldValue.serverTimestamp() });
+    return 'compacted';
+  });
+}
+
+/**
+ * Compacts every closed day of the window that has no compacted document yet (new days, and days
+ * a late event reopened). Returns the days compacted.
+ */
+export async function compactAccount(
+  db: Firestore,
+  accountId: string,
+  now: Date,
+  windowDays = 30,
+): Promise<string[]> {
+  const days = closedDays(now, windowDays);
+  if (days.length === 0) return [];
+  const existing = await db
+    .collection(subcollectionPath(accountId, 'auditDays'))
+    .where('day', '>=', days[0])
+    .where('day', '<=', days[days.length - 1])
+    .select()
+    .get();
+  const done = new Set(existing.docs.map((doc) => doc.id));
+  const compacted: string[] = [];
+  for (const day of days.filter((d) => !done.has(d))) {
+    const outcome = await compactDay(db, accountId, day);
+    if (outcome === 'compacted') compacted.push(day);
+    else logger.info('audit day left in its shards', { accountId, day, outcome });
+  }
+  return compacted;
+}
+
+/** Compacts every account; one account's failure does not stop the others. */
+export async function compactAllAccounts(
+  db: Firestore,
+  now: Date,
+): Promise<{ compactedDays: number; failed: string[] }> {
+  const accounts = await db.collection('accounts').select().get();
+  let compactedDays = 0;
+  const failed: string[] = [];
+  for (const account of accounts.docs) {
+    try {
+      compactedDays += (await compactAccount(db, account.id, now)).length;
+    } catch (error) {
+      failed.push(account.id);
+      logger.error('audit compaction failed for account', {
+        accountId: account.id,
+        error: error instanceof Error ? error.message : String(error),
+      });
+    }
+  }
+  return { compactedDays, failed };
+}

@@ -1,0 +1,14 @@
+import * as logger from 'firebase-functions/logger';
+import type { ScheduledEvent } from 'firebase-functions/v2/scheduler';
+import { defaultDeps, type Deps } from '../app/deps';
+import { compactAllAccounts } from '../audit/compaction';
+
+/** Hourly: each account's closed audit days (and days a late event reopened) compacted. */
+export function makeAuditCompactionHandler(deps: () => Pick<Deps, 'db' | 'now'> = defaultDeps) {
+  return async (_event: ScheduledEvent): Promise<void> => {
+    const { db, now } = deps();
+    const { compactedDays, failed } = await compactAllAccounts(db, now());
+    // Failed accounts keep being summarized from their shards (exact, more reads) until tomorrow.
+    logger.info('audit compaction run finished', { compactedDays, failed });
+  };
+}
