@@ -2,7 +2,7 @@ import type { Deps } from '../app/deps';
 import { utcDay } from '../domain/time';
 import { controlDayDocSchema, findingDocSchema, incidentDocSchema } from '../schema/compliance';
 import { CONTROLS } from './controlCatalog';
-import { controlStateRef } from './evaluation';
+import { controlDaysQuery } from './controlHistory';
 import { findingView, incidentView, listParsed } from './records';
 
 /**
@@ -24,12 +24,13 @@ export async function exportComplianceForPeriod(
   const [days, findings, incidents] = await Promise.all([
     Promise.all(
       CONTROLS.map(async (control) => {
-        const snapshot = await controlStateRef(deps, accountId, control.id)
-          .collection('days')
-          .where('day', '>=', firstDay)
-          .where('day', '<', endDay)
-          .orderBy('day')
-          .get();
+        const snapshot = await controlDaysQuery(
+          deps,
+          accountId,
+          control.id,
+          firstDay,
+          endDay,
+        ).get();
         return snapshot.docs.map((doc) => controlDayDocSchema.safeParse(doc.data()));
       }),
     ),
