@@ -6,6 +6,7 @@ import { execFileSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { chromium, type Browser, type Page } from 'playwright-core';
+import { closeIdTokenApp } from '../../scripts/localStack/idTokens';
 import type { MemberFixture } from './world';
 
 function chromiumPath(): string {
@@ -31,6 +32,30 @@ export function collectPageErrors(page: Page): string[] {
   });
   page.on('pageerror', (error) => errors.push(`uncaught: ${error.message}`));
   return errors;
+}
+
+/**
+ * One Chromium per test file and a fresh page per test with its console errors collected; the
+ * returned object holds the current test's page and errors.
+ */
+export function browserPerFile(): { page: Page; errors: string[] } {
+  let browser: Browser | undefined;
+  const session = {} as { page: Page; errors: string[] };
+  beforeAll(async () => {
+    browser = await launchChromium();
+  });
+  afterAll(async () => {
+    await browser?.close();
+    await closeIdTokenApp();
+  });
+  beforeEach(async () => {
+    session.page = await browser!.newPage();
+    session.errors = collectPageErrors(session.page);
+  });
+  afterEach(async () => {
+    await session.page.close();
+  });
+  return session;
 }
 
 /** Where each run leaves a screenshot of every page (git-ignored). */

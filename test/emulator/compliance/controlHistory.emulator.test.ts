@@ -1,10 +1,10 @@
 import { CONTROLS } from '../../../functions/compliance/controlCatalog';
-import { addDays, utcDay } from '../../../functions/domain/time';
 import type {
   ControlHistoryResponse,
   ControlTestStatus,
 } from '../../../functions/schema/compliance';
 import { accountDocPath } from '../../../functions/schema/paths';
+import { storeControlDay, utcDayAgo } from '../../support/complianceFixtures';
 import { openApiErrors } from '../../support/openApiValidator';
 import { accountWithEveryRole, callApi, db } from '../../support/world';
 
@@ -13,39 +13,18 @@ import { accountWithEveryRole, callApi, db } from '../../support/world';
 jest.setTimeout(60_000);
 
 const CONTROL = CONTROLS[0].id;
-const dayAgo = (n: number) => utcDay(addDays(new Date(), -n));
-
-/** A stored day of CONTROL, as the evaluation writes it. */
-async function storeDay(accountId: string, day: string, statusesSeen: ControlTestStatus[]) {
-  const result = {
-    controlId: CONTROL,
-    status: statusesSeen[statusesSeen.length - 1],
-    measured: 0,
-    threshold: 'fixture',
-    detail: 'fixture',
-    offenders: [],
-    evidence: [],
-    evaluatedAt: `${day}T04:00:00.000Z`,
-  };
-  await db.doc(`${accountDocPath(accountId, 'controlResults', CONTROL)}/days/${day}`).set({
-    controlId: CONTROL,
-    day,
-    first: result,
-    last: result,
-    statusesSeen,
-    evaluations: statusesSeen.length,
-  });
-}
+const storeDay = (accountId: string, day: string, statusesSeen: ControlTestStatus[]) =>
+  storeControlDay(accountId, CONTROL, day, statusesSeen);
 
 describe('GET /api/compliance/controls/history', () => {
   it("gives each control's worst status per day of the window and counts every day", async () => {
     const { accountId, members } = await accountWithEveryRole('cmp-hist');
-    await storeDay(accountId, dayAgo(0), ['pass']);
-    await storeDay(accountId, dayAgo(1), ['pass', 'fail', 'pass']);
-    await storeDay(accountId, dayAgo(2), ['inconclusive']);
-    await storeDay(accountId, dayAgo(9), ['pass']);
+    await storeDay(accountId, utcDayAgo(0), ['pass']);
+    await storeDay(accountId, utcDayAgo(1), ['pass', 'fail', 'pass']);
+    await storeDay(accountId, utcDayAgo(2), ['inconclusive']);
+    await storeDay(accountId, utcDayAgo(9), ['pass']);
     // Outside a 7-day window.
-    await storeDay(accountId, dayAgo(7), ['fail']);
+    await storeDay(accountId, utcDayAgo(7), ['fail']);
 
     const answer = await callApi('/compliance/controls/history', {
       token: members.auditor.token,
@@ -54,14 +33,14 @@ describe('GET /api/compliance/controls/history', () => {
     expect(answer.status).toBe(200);
     expect(openApiErrors('GET', '/api/compliance/controls/history', 200, answer.json)).toEqual([]);
     const body = answer.json as ControlHistoryResponse;
-    expect(body).toMatchObject({ accountId, from: dayAgo(6), to: dayAgo(0), days: 7 });
+    expect(body).toMatchObject({ accountId, from: utcDayAgo(6), to: utcDayAgo(0), days: 7 });
     expect(body.controls.map((c) => c.controlId)).toEqual(CONTROLS.map((c) => c.id));
     expect(body.controls[0]).toEqual({
       controlId: CONTROL,
       days: [
-        { day: dayAgo(2), status: 'inconclusive' },
-        { day: dayAgo(1), status: 'fail' },
-        { day: dayAgo(0), status: 'pass' },
+        { day: utcDayAgo(2), status: 'inconclusive' },
+        { day: utcDayAgo(1), status: 'fail' },
+        { day: utcDayAgo(0), status: 'pass' },
       ],
       counts: { pass: 1, fail: 1, inconclusive: 1, not_applicable: 0, not_evaluated: 4 },
     });
@@ -70,19 +49,19 @@ describe('GET /api/compliance/controls/history', () => {
 
   it('defaults to 90 days and lists a malformed day apart instead of failing', async () => {
     const { accountId, members } = await accountWithEveryRole('cmp-hist90');
-    await storeDay(accountId, dayAgo(89), ['pass']);
-    await storeDay(accountId, dayAgo(90), ['fail']);
+    await storeDay(accountId, utcDayAgo(89), ['pass']);
+    await storeDay(accountId, utcDayAgo(90), ['fail']);
     await db
-      .doc(`${accountDocPath(accountId, 'controlResults', CONTROL)}/days/${dayAgo(3)}`)
-      .set({ controlId: CONTROL, day: dayAgo(3), statusesSeen: [] });
+      .doc(`${accountDocPath(accountId, 'controlResults', CONTROL)}/days/${utcDayAgo(3)}`)
+      .set({ controlId: CONTROL, day: utcDayAgo(3), statusesSeen: [] });
     const answer = await callApi('/compliance/controls/history', {
       token: members.owner.token,
       query: { accountId },
     });
     expect(answer.status).toBe(200);
     const body = answer.json as ControlHistoryResponse;
-    expect(body).toMatchObject({ days: 90, from: dayAgo(89), malformedDays: 1 });
-    expect(body.controls[0].days).toEqual([{ day: dayAgo(89), status: 'pass' }]);
+    expect(body).toMatchObject({ days: 90, from: utcDayAgo(89), malformedDays: 1 });
+    expect(body.controls[0].days).toEqual([{ day: utcDayAgo(89), status: 'pass' }]);
   });
 
   it('needs audit:read and a days value from 1 to 90', async () => {
