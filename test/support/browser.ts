@@ -50,6 +50,8 @@ export function browserPerFile(): { page: Page; errors: string[] } {
   });
   beforeEach(async () => {
     session.page = await browser!.newPage();
+    // A stack shared with other work answers slowly at times; waits are for content, not speed.
+    session.page.setDefaultTimeout(60_000);
     session.errors = collectPageErrors(session.page);
   });
   afterEach(async () => {

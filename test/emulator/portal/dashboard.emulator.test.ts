@@ -23,7 +23,7 @@ import {
 
 type Finding = { title: string; controlId: string; dueDate: string; status: string };
 
-jest.setTimeout(120_000);
+jest.setTimeout(240_000);
 
 const PASSWORD = 'dashboard-test-password';
 

@@ -20,7 +20,7 @@ import {
   type MemberFixture,
 } from '../../support/world';
 
-jest.setTimeout(120_000);
+jest.setTimeout(240_000);
 
 const PASSWORD = 'findings-test-password';
 
