@@ -1,5 +1,5 @@
 import type { Deps } from '../app/deps';
-import { utcDay } from '../domain/time';
+import { addDays, startOfUtcDay, utcDay } from '../domain/time';
 import {
   controlDayDocSchema,
   findingDocSchema,
@@ -7,7 +7,7 @@ import {
   type Control,
 } from '../schema/compliance';
 import { CONTROLS } from './controlCatalog';
-import { controlStateRef } from './evaluation';
+import { controlDaysQuery } from './controlHistory';
 import { findingView, incidentView, listParsed } from './records';
 
 /**
@@ -27,18 +27,20 @@ export async function exportComplianceForPeriod(
   controls?: readonly Control[],
 ) {
   // Every day that overlaps [periodStart, periodEnd): a period ending at 15:00 keeps that day.
-  const [firstDay, lastDay] = [utcDay(periodStart), utcDay(new Date(periodEnd.getTime() - 1))];
+  const firstDay = utcDay(periodStart);
+  const endDay = utcDay(addDays(startOfUtcDay(new Date(periodEnd.getTime() - 1)), 1));
   const overlaps = (openedAt: Date, resolved: boolean, lastChangeAt: Date) =>
     openedAt < periodEnd && (!resolved || lastChangeAt >= periodStart);
   const [days, findings, incidents] = await Promise.all([
     Promise.all(
       (controls ?? CONTROLS).map(async (control) => {
-        const snapshot = await controlStateRef(deps, accountId, control.id)
-          .collection('days')
-          .where('day', '>=', firstDay)
-          .where('day', '<=', lastDay)
-          .orderBy('day')
-          .get();
+        const snapshot = await controlDaysQuery(
+          deps,
+          accountId,
+          control.id,
+          firstDay,
+          endDay,
+        ).get();
         return snapshot.docs.map((doc) => controlDayDocSchema.safeParse(doc.data()));
       }),
     ),

@@ -18,6 +18,16 @@ const optionalSingle = (name: string) => single(name).optional();
 
 export const accountIdParam = single('accountId').pipe(documentId);
 
+/** A whole number from `min` to `max` in a query string, given at most once. */
+export const optionalIntegerParam = (name: string, min: number, max: number) => {
+  const range = `${name} must be an integer from ${min} to ${max}`;
+  return single(name)
+    .regex(/^\d+$/, range)
+    .transform(Number)
+    .pipe(z.number().int().min(min, range).max(max, range))
+    .optional();
+};
+
 export const evidenceQuerySchema = z.object({
   accountId: accountIdParam,
   section: optionalSingle('section').pipe(

@@ -1,5 +1,11 @@
 import { z } from 'zod';
-import { accountIdParam, isoDateTime, TIMESTAMP_MAX_SECONDS, TIMESTAMP_MIN_SECONDS } from './api';
+import {
+  accountIdParam,
+  isoDateTime,
+  optionalIntegerParam,
+  TIMESTAMP_MAX_SECONDS,
+  TIMESTAMP_MIN_SECONDS,
+} from './api';
 import { documentId, timestamp, utcDayString } from './common';
 import { AUDIT_RESULTS, auditLogSchema } from './documents';
 
@@ -129,12 +135,7 @@ export const auditLogQuerySchema = z
       .optional(),
     start: isoDateTime('start').optional(),
     end: isoDateTime('end').optional(),
-    pageSize: z
-      .string({ error: () => 'pageSize must be given once' })
-      .regex(/^\d+$/, 'pageSize must be an integer from 1 to 500')
-      .transform(Number)
-      .pipe(z.number().int().min(1).max(500, 'pageSize must be an integer from 1 to 500'))
-      .optional(),
+    pageSize: optionalIntegerParam('pageSize', 1, 500),
     pageToken: z
       .string({ error: () => 'pageToken must be given once' })
       .max(2048, 'pageToken is too long')

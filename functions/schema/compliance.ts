@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { accountIdParam, dateTimeInput, isoDateTime, single } from './api';
+import { accountIdParam, dateTimeInput, isoDateTime, optionalIntegerParam, single } from './api';
 import { documentId, timestamp, utcDayString } from './common';
 import { INCIDENT_PHASES, SEVERITIES } from './catalogs';
 import { SECTION_SLUGS, type SectionKey } from './report';
@@ -130,6 +130,41 @@ export const controlDayDocSchema = z.object({
   evaluations: z.number().int().positive(),
 });
 export type ControlDayDoc = z.output<typeof controlDayDocSchema>;
+
+/** Days of daily results `GET /api/compliance/controls/history` serves at most (and by default). */
+export const MAX_HISTORY_DAYS = 90;
+
+export const controlHistoryQuerySchema = z.object({
+  accountId: accountIdParam,
+  days: optionalIntegerParam('days', 1, MAX_HISTORY_DAYS).default(MAX_HISTORY_DAYS),
+});
+
+/** One control's results per UTC day of the window; days without an evaluation are absent. */
+export const controlHistorySchema = z.object({
+  controlId: z.string(),
+  days: z.array(
+    z.object({
+      day: utcDayString,
+      /** The worst status seen that day (fail, inconclusive, not_applicable, pass). */
+      status: z.enum(CONTROL_TEST_STATUSES),
+    }),
+  ),
+  /** Days of the window per day status, plus `not_evaluated` (no stored result that day). */
+  counts: z.record(z.enum([...CONTROL_TEST_STATUSES, 'not_evaluated']), z.number().int()),
+});
+export type ControlHistory = z.output<typeof controlHistorySchema>;
+
+export const controlHistoryResponseSchema = z.object({
+  accountId: z.string(),
+  /** First and last UTC day of the window, both included. */
+  from: utcDayString,
+  to: utcDayString,
+  days: z.number().int(),
+  controls: z.array(controlHistorySchema),
+  /** Stored days that failed their schema (logged), left out of `days` and counts. */
+  malformedDays: z.number().int(),
+});
+export type ControlHistoryResponse = z.output<typeof controlHistoryResponseSchema>;
 
 // ---------------------------------------------------------------------------------------------
 // Findings

@@ -5,15 +5,20 @@
  */
 import type {
   Control,
+  ControlHistoryResponse,
   ControlTestResult,
+  CreateFindingBody,
+  CreateIncidentBody,
   CriterionGroup,
-  FindingDoc,
+  UpdateFindingBody,
+  UpdateIncidentBody,
 } from '../../functions/schema/compliance';
+import type { findingView, incidentView } from '../../functions/compliance/records';
 import type { CSV_TABLES, CsvSectionSlug, EvidenceReport } from '../../functions/schema/evidence';
 import type { Role } from '../../functions/domain/roles';
 import type { AuditLog } from '../../functions/schema/documents';
 
-export type { CsvSectionSlug, EvidenceReport };
+export type { ControlHistoryResponse, CsvSectionSlug, EvidenceReport };
 export type CsvTable<S extends CsvSectionSlug> = (typeof CSV_TABLES)[S][number];
 
 export interface AccountEntry {
@@ -51,10 +56,18 @@ export interface ControlsResponse {
 }
 
 /** A finding as the API sends it (timestamps as ISO strings). */
-export type Finding = Pick<
-  FindingDoc,
-  'controlId' | 'title' | 'severity' | 'dueDate' | 'status' | 'source'
-> & { id: string };
+export type Finding = ReturnType<typeof findingView>;
+
+/** An incident as the API sends it, with its response SLA assessed. */
+export type Incident = ReturnType<typeof incidentView>;
+
+/** Write bodies: the page names the account, the API validates every field (CONTRACT §4). */
+type Fields<T> = Omit<T, 'accountId'>;
+/** A create body as sent: fields the API defaults may be left out. */
+export type FindingInput = Fields<CreateFindingBody>;
+export type FindingUpdate = Fields<UpdateFindingBody>;
+export type IncidentInput = Partial<Fields<CreateIncidentBody>>;
+export type IncidentUpdate = Fields<UpdateIncidentBody>;
 
 /** An audit event as `GET /api/audit-logs` lists it (timestamp as an ISO string). */
 export type AuditEvent = Omit<AuditLog, 'timestamp'> & { id: string; timestamp: string };
@@ -69,12 +82,19 @@ export type AuditLogQuery = Partial<
   Record<'actorId' | 'action' | 'result' | 'start' | 'end' | 'pageSize' | 'pageToken', string>
 >;
 
+/** Which input fields an error is about: 400 `details.issues`, or 409 `details.field`. */
+export interface ErrorDetails {
+  issues?: { field: string; message: string }[];
+  field?: string;
+}
+
 /** An API error (CONTRACT §4 error body), with its HTTP status. */
 export class ApiError extends Error {
   constructor(
     readonly status: number,
     readonly code: string,
     message: string,
+    readonly details: ErrorDetails = {},
   ) {
     super(message);
   }
@@ -82,21 +102,39 @@ export class ApiError extends Error {
 
 export type TokenSource = () => Promise<string>;
 
-async function call(token: TokenSource, path: string, query: Record<string, string>) {
-  const url = `/api${path}?${new URLSearchParams(query).toString()}`;
-  const response = await fetch(url, { headers: { authorization: `Bearer ${await token()}` } });
+async function send(token: TokenSource, path: string, init: RequestInit = {}) {
+  const response = await fetch(`/api${path}`, {
+    ...init,
+    headers: { ...init.headers, authorization: `Bearer ${await token()}` },
+  });
   if (!response.ok) {
     const body = (await response.json().catch(() => ({}))) as {
-      error?: { code?: string; message?: string };
+      error?: { code?: string; message?: string; details?: ErrorDetails };
     };
     throw new ApiError(
       response.status,
       body.error?.code ?? 'unknown',
       body.error?.message ?? `HTTP ${response.status}`,
+      body.error?.details,
     );
   }
   return response;
 }
+
+const call = (token: TokenSource, path: string, query: Record<string, string>) =>
+  send(token, `${path}?${new URLSearchParams(query).toString()}`);
+
+/** A JSON write (POST or PATCH) answered with JSON. */
+const write =
+  <T>(token: TokenSource, method: 'POST' | 'PATCH') =>
+  async (path: string, body: object): Promise<T> => {
+    const init = {
+      method,
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify(body),
+    };
+    return (await (await send(token, path, init)).json()) as T;
+  };
 
 const json =
   <T>(token: TokenSource, path: string) =>
@@ -110,11 +148,36 @@ export function apiClient(token: TokenSource) {
       json<ComplianceStatus>(token, '/compliance/status')({ accountId }),
     controls: (accountId: string) =>
       json<ControlsResponse>(token, '/compliance/controls')({ accountId }),
+    controlHistory: (accountId: string) =>
+      json<ControlHistoryResponse>(token, '/compliance/controls/history')({ accountId }),
     findings: (accountId: string) =>
       json<{ findings: Finding[] }>(token, '/compliance/findings')({ accountId }),
+    createFinding: (accountId: string, fields: FindingInput) =>
+      write<Finding>(token, 'POST')('/compliance/findings', { ...fields, accountId }),
+    updateFinding: (accountId: string, id: string, fields: FindingUpdate) =>
+      write<Finding>(token, 'PATCH')(`/compliance/findings/${encodeURIComponent(id)}`, {
+        ...fields,
+        accountId,
+      }),
+    incidents: (accountId: string) =>
+      json<{ incidents: Incident[]; slaBreaches: number }>(
+        token,
+        '/compliance/incidents',
+      )({
+        accountId,
+      }),
+    createIncident: (accountId: string, fields: IncidentInput) =>
+      write<Incident>(token, 'POST')('/compliance/incidents', { ...fields, accountId }),
+    updateIncident: (accountId: string, id: string, fields: IncidentUpdate) =>
+      write<Incident>(token, 'PATCH')(`/compliance/incidents/${encodeURIComponent(id)}`, {
+        ...fields,
+        accountId,
+      }),
     auditLogs: (accountId: string, query: AuditLogQuery) =>
       json<AuditLogPage>(token, '/audit-logs')({ ...query, accountId }),
     evidence: (accountId: string) => json<EvidenceReport>(token, '/soc2-evidence')({ accountId }),
+    vendorRegister: (accountId: string) =>
+      json<EvidenceReport>(token, '/soc2-evidence')({ accountId, section: 'vendor-register' }),
     /** One CSV table of the report, as a file to save. */
     evidenceCsv: async <S extends CsvSectionSlug>(
       accountId: string,

@@ -5,8 +5,19 @@ import { AccountsPage } from './pages/accounts';
 import { DashboardPage } from './pages/dashboard';
 import { AuditLogPage } from './pages/auditLog';
 import { EvidencePage } from './pages/evidence';
+import { FindingsPage } from './pages/findings';
+import { IncidentsPage } from './pages/incidents';
 import { SignInPage } from './pages/signIn';
-import { auditLogPath, dashboardPath, evidencePath, Link, pageOf, type Page } from './routes';
+import {
+  auditLogPath,
+  dashboardPath,
+  evidencePath,
+  findingsPath,
+  incidentsPath,
+  Link,
+  pageOf,
+  type Page,
+} from './routes';
 
 function usePage(): Page {
   const [page, setPage] = useState(() => pageOf(location.pathname, location.search));
@@ -32,6 +43,8 @@ function Nav({ accountId, auth }: { accountId?: string; auth: Auth }) {
       {accountId && <Link href={dashboardPath(accountId)}>Dashboard</Link>}
       {accountId && <Link href={evidencePath(accountId)}>Evidence</Link>}
       {accountId && <Link href={auditLogPath(accountId)}>Audit log</Link>}
+      {accountId && <Link href={findingsPath(accountId)}>Findings</Link>}
+      {accountId && <Link href={incidentsPath(accountId)}>Incidents</Link>}
       <button type="button" onClick={() => void signOut(auth)}>
         Sign out
       </button>
@@ -49,6 +62,10 @@ function Content({ page, api }: { page: Page; api: Api }) {
       return <EvidencePage api={api} accountId={page.accountId} />;
     case 'auditLog':
       return <AuditLogPage api={api} accountId={page.accountId} query={page.query} />;
+    case 'findings':
+      return <FindingsPage api={api} accountId={page.accountId} />;
+    case 'incidents':
+      return <IncidentsPage api={api} accountId={page.accountId} />;
     case 'notFound':
       return <h1>Page not found</h1>;
   }

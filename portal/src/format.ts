@@ -14,3 +14,15 @@ export const valueText = (value: unknown): string =>
 
 /** Today's UTC day, `YYYY-MM-DD`, to compare due dates with. */
 export const utcToday = (): string => new Date().toISOString().slice(0, 10);
+
+/** A `datetime-local` value (the browser's local time) as an ISO UTC instant, and back. */
+export const isoOf = (local: string): string | undefined =>
+  local ? new Date(local).toISOString() : undefined;
+export const localOf = (iso: string | undefined): string => {
+  if (!iso || Number.isNaN(Date.parse(iso))) return '';
+  const at = new Date(iso);
+  return new Date(at.getTime() - at.getTimezoneOffset() * 60_000).toISOString().slice(0, 16);
+};
+
+/** An enum value as words: `in_progress` → `in progress`. */
+export const words = (value: string): string => value.replace(/_/g, ' ');

@@ -6,22 +6,37 @@ export type Page =
   | { name: 'dashboard'; accountId: string }
   | { name: 'evidence'; accountId: string }
   | { name: 'auditLog'; accountId: string; query: string }
+  | { name: 'findings'; accountId: string }
+  | { name: 'incidents'; accountId: string }
   | { name: 'notFound' };
+
+/** Account pages below `/accounts/{id}` by their path suffix (the audit log is apart: it keeps a query). */
+const ACCOUNT_PAGES = {
+  '/evidence': 'evidence',
+  '/findings': 'findings',
+  '/incidents': 'incidents',
+} as const;
 
 /** `search` is the query string; only the audit log keeps state there (its filters). */
 export function pageOf(pathname: string, search = ''): Page {
   if (pathname === '/' || pathname === '') return { name: 'home' };
-  const match = /^\/accounts\/([^/]+)(\/evidence|\/audit-log)?\/?$/.exec(pathname);
+  const match = /^\/accounts\/([^/]+)(\/[a-z-]+)?\/?$/.exec(pathname);
   if (!match) return { name: 'notFound' };
   const accountId = decodeURIComponent(match[1]);
-  if (match[2] === '/evidence') return { name: 'evidence', accountId };
-  if (match[2] === '/audit-log') return { name: 'auditLog', accountId, query: search };
-  return { name: 'dashboard', accountId };
+  const suffix = match[2];
+  if (suffix === undefined) return { name: 'dashboard', accountId };
+  if (suffix === '/audit-log') return { name: 'auditLog', accountId, query: search };
+  if (suffix in ACCOUNT_PAGES) {
+    return { name: ACCOUNT_PAGES[suffix as keyof typeof ACCOUNT_PAGES], accountId };
+  }
+  return { name: 'notFound' };
 }
 
 export const dashboardPath = (accountId: string) => `/accounts/${encodeURIComponent(accountId)}`;
 export const evidencePath = (accountId: string) => `${dashboardPath(accountId)}/evidence`;
 export const auditLogPath = (accountId: string) => `${dashboardPath(accountId)}/audit-log`;
+export const findingsPath = (accountId: string) => `${dashboardPath(accountId)}/findings`;
+export const incidentsPath = (accountId: string) => `${dashboardPath(accountId)}/incidents`;
 
 /** Changes the page without a reload; the App listens to `popstate`. */
 export function navigate(path: string, replace = false): void {

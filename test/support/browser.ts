@@ -4,10 +4,12 @@
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import type { Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
+import { closeIdTokenApp } from '../../scripts/localStack/idTokens';
+import { launchChromium } from '../../scripts/localStack/chromium';
 import type { MemberFixture } from './world';
 
-export { launchChromium } from '../../scripts/localStack/chromium';
+export { launchChromium };
 
 /** Console errors and uncaught exceptions of a page, collected as they happen. */
 export function collectPageErrors(page: Page): string[] {
@@ -17,6 +19,32 @@ export function collectPageErrors(page: Page): string[] {
   });
   page.on('pageerror', (error) => errors.push(`uncaught: ${error.message}`));
   return errors;
+}
+
+/**
+ * One Chromium per test file and a fresh page per test with its console errors collected; the
+ * returned object holds the current test's page and errors.
+ */
+export function browserPerFile(): { page: Page; errors: string[] } {
+  let browser: Browser | undefined;
+  const session = {} as { page: Page; errors: string[] };
+  beforeAll(async () => {
+    browser = await launchChromium();
+  });
+  afterAll(async () => {
+    await browser?.close();
+    await closeIdTokenApp();
+  });
+  beforeEach(async () => {
+    session.page = await browser!.newPage();
+    // A stack shared with other work answers slowly at times; waits are for content, not speed.
+    session.page.setDefaultTimeout(60_000);
+    session.errors = collectPageErrors(session.page);
+  });
+  afterEach(async () => {
+    await session.page.close();
+  });
+  return session;
 }
 
 /** Where each run leaves a screenshot of every page (git-ignored). */

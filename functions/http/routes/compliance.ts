@@ -12,6 +12,7 @@ import {
   updateIncident,
 } from '../../compliance/records';
 import { gatherControlEvidence } from '../../compliance/evidence';
+import { controlHistory } from '../../compliance/controlHistory';
 import { complianceStatus } from '../../compliance/status';
 import { storedControlResults } from '../../compliance/storedResults';
 import { utcDay } from '../../domain/time';
@@ -20,6 +21,8 @@ import { notFound } from '../../domain/errors';
 import { accountOnlyQuerySchema } from '../../schema/api';
 import { documentId } from '../../schema/common';
 import {
+  controlHistoryQuerySchema,
+  controlHistoryResponseSchema,
   createFindingBodySchema,
   createIncidentBodySchema,
   criterionGroupOf,
@@ -128,6 +131,31 @@ export const complianceRoutes: Route[] = [
         },
       };
     },
+  }),
+  accountRoute({
+    method: 'GET',
+    path: '/compliance/controls/history',
+    doc: {
+      ...readDoc("Every control's results per UTC day over the last days"),
+      description:
+        'One entry per day with a stored evaluation: the worst status seen that day. `counts` ' +
+        'covers every day of the window; `not_evaluated` days have no stored result.',
+      parameters: { days: 'Days back from today (UTC), today included: 1 to 90, default 90.' },
+      responses: {
+        200: {
+          description: 'JSON.',
+          body: { id: 'ControlHistory', schema: controlHistoryResponseSchema },
+        },
+      },
+    },
+    access: READ,
+    input: { in: 'query', schema: controlHistoryQuerySchema },
+    handle: async ({ deps, caller, input }) => ({
+      body: {
+        accountId: caller.accountId,
+        ...(await controlHistory(deps, caller.accountId, input.days)),
+      },
+    }),
   }),
   accountRoute({
     method: 'GET',

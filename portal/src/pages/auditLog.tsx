@@ -1,5 +1,5 @@
 import type { Api, AuditEvent, AuditLogQuery } from '../api';
-import { utcTime } from '../format';
+import { isoOf, localOf, utcTime } from '../format';
 import { Show, useLoad } from '../load';
 import { auditLogPath, navigate } from '../routes';
 import { Table } from '../table';
@@ -25,15 +25,6 @@ function searchOf(query: AuditLogQuery): string {
   const search = params.toString();
   return search ? `?${search}` : '';
 }
-
-/** A `datetime-local` value (the browser's local time) as an ISO UTC instant, and back. */
-const isoOf = (local: string): string | undefined =>
-  local ? new Date(local).toISOString() : undefined;
-const localOf = (iso: string | undefined): string => {
-  if (!iso || Number.isNaN(Date.parse(iso))) return '';
-  const at = new Date(iso);
-  return new Date(at.getTime() - at.getTimezoneOffset() * 60_000).toISOString().slice(0, 16);
-};
 
 function Filters({
   query,

@@ -1,9 +1,10 @@
 import type { Api, ComplianceStatus, ControlsResponse, Finding, GroupStatus } from '../api';
-import { utcTime, utcToday, valueText } from '../format';
+import { utcTime, valueText, words } from '../format';
 import { Show, useLoad } from '../load';
+import { DueDate, isUnresolved } from '../records';
 import { Table } from '../table';
-
-const UNRESOLVED: readonly Finding['status'][] = ['open', 'in_progress'];
+import { ControlHistoryCharts } from './controlHistory';
+import { Timeline } from './timeline';
 
 function StatusSummary({ status }: { status: ComplianceStatus }) {
   const groups = Object.entries(status.groups) as [string, GroupStatus][];
@@ -62,10 +63,7 @@ function Controls({ controls }: { controls: ControlsResponse['controls'] }) {
 }
 
 function OpenFindings({ findings }: { findings: Finding[] }) {
-  const today = utcToday();
-  const open = findings
-    .filter((f) => UNRESOLVED.includes(f.status))
-    .sort((a, b) => a.dueDate.localeCompare(b.dueDate));
+  const open = findings.filter(isUnresolved).sort((a, b) => a.dueDate.localeCompare(b.dueDate));
   return (
     <section aria-labelledby="findings-heading">
       <h2 id="findings-heading">Open findings</h2>
@@ -83,12 +81,8 @@ function OpenFindings({ findings }: { findings: Finding[] }) {
               header: 'Severity',
               cell: (f) => <span class={`severity ${f.severity}`}>{f.severity}</span>,
             },
-            {
-              header: 'Due',
-              cell: (f) =>
-                f.dueDate < today ? <span class="overdue">{f.dueDate} (overdue)</span> : f.dueDate,
-            },
-            { header: 'State', cell: (f) => f.status.replace('_', ' ') },
+            { header: 'Due', cell: (f) => <DueDate day={f.dueDate} /> },
+            { header: 'State', cell: (f) => words(f.status) },
           ]}
         />
       )}
@@ -96,7 +90,10 @@ function OpenFindings({ findings }: { findings: Finding[] }) {
   );
 }
 
-/** `/accounts/{id}`: status, TSC groups, every control, open findings (CONTRACT §7). */
+/**
+ * `/accounts/{id}`: status, TSC groups, every control, its results over 90 days, open findings
+ * and the timeline (CONTRACT §7). The charts load on their own, so the tables do not wait.
+ */
 export function DashboardPage({ api, accountId }: { api: Api; accountId: string }) {
   const loaded = useLoad(accountId, () =>
     Promise.all([api.status(accountId), api.controls(accountId), api.findings(accountId)]),
@@ -109,7 +106,9 @@ export function DashboardPage({ api, accountId }: { api: Api; accountId: string 
           <>
             <StatusSummary status={status} />
             <Controls controls={controls.controls} />
+            <ControlHistoryCharts api={api} accountId={accountId} />
             <OpenFindings findings={findings} />
+            <Timeline api={api} accountId={accountId} status={status} findings={findings} />
           </>
         )}
       </Show>
