@@ -172,12 +172,10 @@ export async function requestReport(
 
   const task: ReportTask = { accountId, jobId, generation: outcome.job.generation };
   try {
-    await deps
-      .reportQueue()
-      .enqueue(task, {
-        id: reportTaskId(task),
-        dispatchDeadlineSeconds: REPORT_QUEUE.timeoutSeconds,
-      });
+    await deps.reportQueue().enqueue(task, {
+      id: reportTaskId(task),
+      dispatchDeadlineSeconds: REPORT_QUEUE.timeoutSeconds,
+    });
   } catch (error) {
     logger.error('could not queue a report job', {
       accountId,

@@ -19,8 +19,8 @@ export function heldQueue(): { tasks: ReportTask[]; queue: TaskQueue } {
   };
 }
 
-/** A build through the real queue (Cloud Tasks emulator → Functions emulator) takes seconds. */
-export const BUILD_TIMEOUT_MS = 120_000;
+/** A build through the real queue (Cloud Tasks emulator → Functions emulator) takes seconds; minutes on a crowded machine. */
+export const BUILD_TIMEOUT_MS = 180_000;
 
 /** Polls `GET path` until `done(json)` holds; returns that answer. */
 export function pollApi(
