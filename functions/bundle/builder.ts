@@ -15,6 +15,7 @@ import type { StreamedAuditEvent } from '../audit/events';
 import type { ComplianceExport } from '../compliance/export';
 import { auditLine, AuditLogTally } from './auditLog';
 import { MerkleAccumulator } from './merkle';
+import { nodeCrypto } from './nodeCrypto';
 import type { Period } from './period';
 import { bundleReadme } from './readme';
 
@@ -56,7 +57,7 @@ export function serializeManifest(manifest: Manifest): Buffer {
 
 /** audit-log.ndjson as a byte stream, hashed, counted and Merkle-accumulated on the way through. */
 function auditLogStream(events: AsyncIterable<StreamedAuditEvent>) {
-  const merkle = new MerkleAccumulator();
+  const merkle = new MerkleAccumulator(nodeCrypto.sha256);
   const tally = new AuditLogTally();
   const hash = createHash('sha256');
   let size = 0;
