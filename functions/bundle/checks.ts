@@ -3,7 +3,7 @@ import {
   FILES_REQUIRED_SINCE,
   manifestSchema,
   type Manifest,
-} from '../schema/bundle';
+} from '../schema/manifest';
 import { MerkleAccumulator } from './merkle';
 import { toHex, type HashFactory, type SignatureVerifier } from './verifierCrypto';
 

@@ -1,4 +1,4 @@
-import { BUNDLE_FILES, type Manifest } from '../schema/bundle';
+import { BUNDLE_FILES, type Manifest } from '../schema/manifest';
 import {
   auditLogChecks,
   chainCheck,

@@ -9,7 +9,7 @@ import { toHex, type VerifierCrypto } from './verifierCrypto';
 const PEM_PUBLIC_KEY = /^-----BEGIN PUBLIC KEY-----([A-Za-z0-9+/=\s]+)-----END PUBLIC KEY-----\s*$/;
 
 /** The DER bytes of an SPKI PEM, or undefined when the text is not one. */
-export function spkiDer(publicKeyPem: string): Uint8Array | undefined {
+export function spkiDer(publicKeyPem: string): Uint8Array<ArrayBuffer> | undefined {
   const body = PEM_PUBLIC_KEY.exec(publicKeyPem.trim())?.[1];
   if (!body) return undefined;
   try {
@@ -36,6 +36,8 @@ export const webCrypto: VerifierCrypto = {
     } catch {
       return undefined;
     }
-    return (message, signature) => crypto.subtle.verify('Ed25519', key, signature, message);
+    // Copies: WebCrypto's types take bytes over an ArrayBuffer, not any ArrayBufferLike.
+    return (message, signature) =>
+      crypto.subtle.verify('Ed25519', key, new Uint8Array(signature), new Uint8Array(message));
   },
 };

@@ -12,6 +12,8 @@ import type {
 import type { CSV_TABLES, CsvSectionSlug, EvidenceReport } from '../../functions/schema/evidence';
 import type { Role } from '../../functions/domain/roles';
 import type { AuditLog } from '../../functions/schema/documents';
+import type { ArchiveSummary, publicKeyResponseSchema } from '../../functions/schema/bundle';
+import type { z } from 'zod';
 
 export type { CsvSectionSlug, EvidenceReport };
 export type CsvTable<S extends CsvSectionSlug> = (typeof CSV_TABLES)[S][number];
@@ -69,6 +71,17 @@ export type AuditLogQuery = Partial<
   Record<'actorId' | 'action' | 'result' | 'start' | 'end' | 'pageSize' | 'pageToken', string>
 >;
 
+/**
+ * A bundle as `GET /api/soc2-archives` lists it. `state` and `error` come with the asynchronous
+ * build (CONTRACT §4); a list without them shows only finished bundles, so absent means ready.
+ */
+export type Archive = ArchiveSummary & {
+  state?: 'building' | 'ready' | 'failed';
+  error?: string | { code?: string; message?: string };
+};
+
+export type PublicKey = z.output<typeof publicKeyResponseSchema>;
+
 /** An API error (CONTRACT §4 error body), with its HTTP status. */
 export class ApiError extends Error {
   constructor(
@@ -82,9 +95,10 @@ export class ApiError extends Error {
 
 export type TokenSource = () => Promise<string>;
 
-async function call(token: TokenSource, path: string, query: Record<string, string>) {
+async function call(token: TokenSource | undefined, path: string, query: Record<string, string>) {
   const url = `/api${path}?${new URLSearchParams(query).toString()}`;
-  const response = await fetch(url, { headers: { authorization: `Bearer ${await token()}` } });
+  const headers: Record<string, string> = token ? { authorization: `Bearer ${await token()}` } : {};
+  const response = await fetch(url, { headers });
   if (!response.ok) {
     const body = (await response.json().catch(() => ({}))) as {
       error?: { code?: string; message?: string };
@@ -99,9 +113,12 @@ async function call(token: TokenSource, path: string, query: Record<string, stri
 }
 
 const json =
-  <T>(token: TokenSource, path: string) =>
+  <T>(token: TokenSource | undefined, path: string) =>
   async (query: Record<string, string> = {}): Promise<T> =>
     (await (await call(token, path, query)).json()) as T;
+
+/** The key bundles are signed with (no sign-in: `/verify` uses it too). */
+export const fetchPublicKey = () => json<PublicKey>(undefined, '/soc2-evidence/public-key')();
 
 export function apiClient(token: TokenSource) {
   return {
@@ -115,6 +132,14 @@ export function apiClient(token: TokenSource) {
     auditLogs: (accountId: string, query: AuditLogQuery) =>
       json<AuditLogPage>(token, '/audit-logs')({ ...query, accountId }),
     evidence: (accountId: string) => json<EvidenceReport>(token, '/soc2-evidence')({ accountId }),
+    archives: (accountId: string) =>
+      json<{ archives: Archive[] }>(token, '/soc2-archives')({ accountId }),
+    /** A signed URL for the bundle's zip, valid 15 minutes. */
+    archiveDownload: (accountId: string, archiveId: string) =>
+      json<{ url: string; expiresAt: string }>(
+        token,
+        `/soc2-archives/${encodeURIComponent(archiveId)}/download`,
+      )({ accountId }),
     /** One CSV table of the report, as a file to save. */
     evidenceCsv: async <S extends CsvSectionSlug>(
       accountId: string,

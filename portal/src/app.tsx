@@ -3,10 +3,21 @@ import { onAuthStateChanged, signOut, type Auth, type User } from 'firebase/auth
 import { apiClient, type Api } from './api';
 import { AccountsPage } from './pages/accounts';
 import { DashboardPage } from './pages/dashboard';
+import { ArchivesPage } from './pages/archives';
 import { AuditLogPage } from './pages/auditLog';
 import { EvidencePage } from './pages/evidence';
 import { SignInPage } from './pages/signIn';
-import { auditLogPath, dashboardPath, evidencePath, Link, pageOf, type Page } from './routes';
+import { VerifyPage } from './pages/verify';
+import {
+  archivesPath,
+  auditLogPath,
+  dashboardPath,
+  evidencePath,
+  Link,
+  pageOf,
+  VERIFY_PATH,
+  type Page,
+} from './routes';
 
 function usePage(): Page {
   const [page, setPage] = useState(() => pageOf(location.pathname, location.search));
@@ -32,6 +43,8 @@ function Nav({ accountId, auth }: { accountId?: string; auth: Auth }) {
       {accountId && <Link href={dashboardPath(accountId)}>Dashboard</Link>}
       {accountId && <Link href={evidencePath(accountId)}>Evidence</Link>}
       {accountId && <Link href={auditLogPath(accountId)}>Audit log</Link>}
+      {accountId && <Link href={archivesPath(accountId)}>Archives</Link>}
+      <Link href={VERIFY_PATH}>Verify a bundle</Link>
       <button type="button" onClick={() => void signOut(auth)}>
         Sign out
       </button>
@@ -49,6 +62,10 @@ function Content({ page, api }: { page: Page; api: Api }) {
       return <EvidencePage api={api} accountId={page.accountId} />;
     case 'auditLog':
       return <AuditLogPage api={api} accountId={page.accountId} query={page.query} />;
+    case 'archives':
+      return <ArchivesPage api={api} accountId={page.accountId} />;
+    case 'verify':
+      return <VerifyPage />;
     case 'notFound':
       return <h1>Page not found</h1>;
   }
@@ -62,6 +79,22 @@ export function App({ auth }: { auth: Auth }) {
     () => apiClient(() => (user ? user.getIdToken() : Promise.reject(new Error('Signed out')))),
     [user],
   );
+  if (page.name === 'verify' && !user) {
+    // Verification needs no account: anyone with a bundle can check it.
+    return (
+      <>
+        <header>
+          <span class="brand">SOC 2 evidence</span>
+          <nav aria-label="Portal">
+            <Link href="/">Sign in</Link>
+          </nav>
+        </header>
+        <main>
+          <VerifyPage />
+        </main>
+      </>
+    );
+  }
   if (user === undefined) return <p aria-busy="true">Loading…</p>;
   if (user === null) return <SignInPage auth={auth} />;
   return (

@@ -14,3 +14,11 @@ export const valueText = (value: unknown): string =>
 
 /** Today's UTC day, `YYYY-MM-DD`, to compare due dates with. */
 export const utcToday = (): string => new Date().toISOString().slice(0, 10);
+
+/** A byte count for people: `532 B`, `12.4 KiB`, `3.1 MiB`. */
+export const byteSize = (bytes: number): string =>
+  bytes < 1024
+    ? `${bytes} B`
+    : bytes < 1024 * 1024
+      ? `${(bytes / 1024).toFixed(1)} KiB`
+      : `${(bytes / 1024 / 1024).toFixed(1)} MiB`;

@@ -6,22 +6,28 @@ export type Page =
   | { name: 'dashboard'; accountId: string }
   | { name: 'evidence'; accountId: string }
   | { name: 'auditLog'; accountId: string; query: string }
+  | { name: 'archives'; accountId: string }
+  | { name: 'verify' }
   | { name: 'notFound' };
 
 /** `search` is the query string; only the audit log keeps state there (its filters). */
 export function pageOf(pathname: string, search = ''): Page {
   if (pathname === '/' || pathname === '') return { name: 'home' };
-  const match = /^\/accounts\/([^/]+)(\/evidence|\/audit-log)?\/?$/.exec(pathname);
+  if (/^\/verify\/?$/.test(pathname)) return { name: 'verify' };
+  const match = /^\/accounts\/([^/]+)(\/evidence|\/audit-log|\/archives)?\/?$/.exec(pathname);
   if (!match) return { name: 'notFound' };
   const accountId = decodeURIComponent(match[1]);
   if (match[2] === '/evidence') return { name: 'evidence', accountId };
   if (match[2] === '/audit-log') return { name: 'auditLog', accountId, query: search };
+  if (match[2] === '/archives') return { name: 'archives', accountId };
   return { name: 'dashboard', accountId };
 }
 
 export const dashboardPath = (accountId: string) => `/accounts/${encodeURIComponent(accountId)}`;
 export const evidencePath = (accountId: string) => `${dashboardPath(accountId)}/evidence`;
 export const auditLogPath = (accountId: string) => `${dashboardPath(accountId)}/audit-log`;
+export const archivesPath = (accountId: string) => `${dashboardPath(accountId)}/archives`;
+export const VERIFY_PATH = '/verify';
 
 /** Changes the page without a reload; the App listens to `popstate`. */
 export function navigate(path: string, replace = false): void {

@@ -1,0 +1,135 @@
+import { useState } from 'preact/hooks';
+import type { Api, Archive } from '../api';
+import { byteSize, utcTime } from '../format';
+import { Show, useLoad } from '../load';
+import { Table } from '../table';
+import { PublicKeyFacts, usePublicKey } from '../verify/publicKey';
+import { useVerification, VerificationReport } from '../verify/verifyPanel';
+
+const stateOf = (archive: Archive) => archive.state ?? 'ready';
+
+function errorText(error: Archive['error']): string {
+  if (!error) return '';
+  return typeof error === 'string' ? error : `${error.code ?? 'error'}: ${error.message ?? ''}`;
+}
+
+/** The bundle before `archive` in its account's chain, when the list holds it. */
+const previousOf = (archives: Archive[], archive: Archive) =>
+  archive.previousManifestSha256
+    ? archives.find((a) => a.manifestSha256 === archive.previousManifestSha256)
+    : undefined;
+
+function StateCell({ archive }: { archive: Archive }) {
+  const state = stateOf(archive);
+  return (
+    <span class={state === 'failed' ? 'degraded' : undefined}>
+      {state}
+      {state === 'failed' && archive.error ? ` (${errorText(archive.error)})` : ''}
+    </span>
+  );
+}
+
+function ArchiveTable(props: {
+  api: Api;
+  accountId: string;
+  archives: Archive[];
+  onVerify: (archive: Archive) => void;
+}) {
+  const { api, accountId } = props;
+  const download = (archive: Archive) => (event: MouseEvent) => {
+    event.preventDefault();
+    // The signed URL is asked for on click: it is valid 15 minutes.
+    void api.archiveDownload(accountId, archive.id).then(({ url }) => location.assign(url));
+  };
+  return (
+    <Table
+      caption="Evidence bundles"
+      rows={props.archives}
+      rowKey={(a) => a.id}
+      columns={[
+        { header: 'Period', cell: (a) => `${utcTime(a.periodStart)} – ${utcTime(a.periodEnd)}` },
+        { header: 'State', cell: (a) => <StateCell archive={a} /> },
+        { header: 'Events', cell: (a) => a.eventCount },
+        { header: 'Size', cell: (a) => byteSize(a.size) },
+        { header: 'Created', cell: (a) => utcTime(a.createdAt) },
+        {
+          header: 'Actions',
+          cell: (a) =>
+            stateOf(a) === 'ready' ? (
+              <>
+                <a href={`#download-${a.id}`} onClick={download(a)}>
+                  Download
+                </a>{' '}
+                <button type="button" onClick={() => props.onVerify(a)}>
+                  Verify
+                </button>
+              </>
+            ) : (
+              '—'
+            ),
+        },
+      ]}
+    />
+  );
+}
+
+/**
+ * `/accounts/{id}/archives`: every bundle with its state, a download link and in-browser
+ * verification, trusting no server answer but the public key: the zip's bytes are checked in a
+ * Web Worker with the same checks as the CLI.
+ */
+export function ArchivesPage({ api, accountId }: { api: Api; accountId: string }) {
+  const loaded = useLoad(accountId, () => api.archives(accountId));
+  const publicKey = usePublicKey();
+  const [verification, start] = useVerification();
+  const [verifying, setVerifying] = useState<Archive>();
+
+  const fetchZip = async (archive: Archive) => {
+    const { url } = await api.archiveDownload(accountId, archive.id);
+    const response = await fetch(url);
+    if (!response.ok) throw new Error(`the bundle download answered HTTP ${response.status}`);
+    return response.arrayBuffer();
+  };
+  const verify = (archives: Archive[]) => (archive: Archive) => {
+    setVerifying(archive);
+    const previous = previousOf(archives, archive);
+    start(async () => {
+      if (publicKey.state !== 'ok') throw new Error('the published public key is not loaded');
+      const [zip, previousZip] = await Promise.all([
+        fetchZip(archive),
+        previous && fetchZip(previous),
+      ]);
+      return { zip, previousZip, publicKeyPem: publicKey.value.publicKey };
+    });
+  };
+
+  return (
+    <>
+      <h1>Archives: {accountId}</h1>
+      <PublicKeyFacts loaded={publicKey} />
+      <Show loaded={loaded}>
+        {({ archives }) =>
+          archives.length === 0 ? (
+            <p>No bundles yet.</p>
+          ) : (
+            <ArchiveTable
+              api={api}
+              accountId={accountId}
+              archives={archives}
+              onVerify={verify(archives)}
+            />
+          )
+        }
+      </Show>
+      {verifying && (
+        <section aria-labelledby="verifying-heading">
+          <h2 id="verifying-heading">
+            Verification of the bundle for {utcTime(verifying.periodStart)} –{' '}
+            {utcTime(verifying.periodEnd)}
+          </h2>
+          <VerificationReport verification={verification} />
+        </section>
+      )}
+    </>
+  );
+}
