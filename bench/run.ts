@@ -6,11 +6,18 @@
  *   npm run bench
  *   npm run bench -- --only bundleBuild
  *   npm run bench -- --only loadMix
+ *   npm run bench -- --only portalVerify
  */
 import { spawnSync } from 'node:child_process';
 import * as path from 'node:path';
 
-const BENCHMARKS = ['auditRollups', 'evidenceReport', 'bundleBuild', 'loadMix'] as const;
+const BENCHMARKS = [
+  'auditRollups',
+  'evidenceReport',
+  'bundleBuild',
+  'loadMix',
+  'portalVerify',
+] as const;
 
 function selected(argv: readonly string[]): readonly string[] {
   const at = argv.indexOf('--only');

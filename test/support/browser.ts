@@ -1,27 +1,10 @@
-/**
- * A real browser for the portal tests: Debian's Chromium (`apt-get install chromium`; .ci/run
- * installs it) driven by playwright-core, which downloads no browser of its own.
- */
-import { execFileSync } from 'node:child_process';
+/** The portal in a real browser (scripts/localStack/chromium.ts): page helpers for the tests. */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import type { MemberFixture } from './world';
 
-function chromiumPath(): string {
-  const fromEnv = process.env.CHROMIUM_PATH;
-  if (fromEnv) return fromEnv;
-  try {
-    return execFileSync('sh', ['-c', 'command -v chromium'], { encoding: 'utf8' }).trim();
-  } catch {
-    throw new Error('No chromium on PATH: apt-get install -y chromium (or set CHROMIUM_PATH)');
-  }
-}
-
-export function launchChromium(): Promise<Browser> {
-  // --no-sandbox: the tests run as root, where Chromium's sandbox refuses to start.
-  return chromium.launch({ executablePath: chromiumPath(), args: ['--no-sandbox'] });
-}
+export { launchChromium } from '../../scripts/localStack/chromium';
 
 /** Console errors and uncaught exceptions of a page, collected as they happen. */
 export function collectPageErrors(page: Page): string[] {

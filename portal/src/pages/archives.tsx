@@ -3,7 +3,7 @@ import type { Api, Archive } from '../api';
 import { byteSize, utcTime } from '../format';
 import { Show, useLoad } from '../load';
 import { Table } from '../table';
-import { PublicKeyFacts, usePublicKey } from '../verify/publicKey';
+import { publishedKey } from '../verify/publicKey';
 import { useVerification, VerificationReport } from '../verify/verifyPanel';
 
 const stateOf = (archive: Archive) => archive.state ?? 'ready';
@@ -75,12 +75,11 @@ function ArchiveTable(props: {
 
 /**
  * `/accounts/{id}/archives`: every bundle with its state, a download link and in-browser
- * verification, trusting no server answer but the public key: the zip's bytes are checked in a
- * Web Worker with the same checks as the CLI.
+ * verification, trusting no server answer but the published public key (its fingerprint is shown
+ * with the result): the zip's bytes are checked in a Web Worker with the same checks as the CLI.
  */
 export function ArchivesPage({ api, accountId }: { api: Api; accountId: string }) {
   const loaded = useLoad(accountId, () => api.archives(accountId));
-  const publicKey = usePublicKey();
   const [verification, start] = useVerification();
   const [verifying, setVerifying] = useState<Archive>();
 
@@ -94,19 +93,17 @@ export function ArchivesPage({ api, accountId }: { api: Api; accountId: string }
     setVerifying(archive);
     const previous = previousOf(archives, archive);
     start(async () => {
-      if (publicKey.state !== 'ok') throw new Error('the published public key is not loaded');
-      const [zip, previousZip] = await Promise.all([
-        fetchZip(archive),
-        previous && fetchZip(previous),
-      ]);
-      return { zip, previousZip, publicKeyPem: publicKey.value.publicKey };
+      // One request after another: the page asks the API little at a time.
+      const { publicKey } = await publishedKey();
+      const zip = await fetchZip(archive);
+      const previousZip = previous && (await fetchZip(previous));
+      return { zip, previousZip, publicKeyPem: publicKey };
     });
   };
 
   return (
     <>
       <h1>Archives: {accountId}</h1>
-      <PublicKeyFacts loaded={publicKey} />
       <Show loaded={loaded}>
         {({ archives }) =>
           archives.length === 0 ? (

@@ -1,5 +1,5 @@
 import { useState } from 'preact/hooks';
-import { PublicKeyFacts, usePublicKey } from '../verify/publicKey';
+import { PublishedKeyFacts, publishedKey } from '../verify/publicKey';
 import { useVerification, VerificationReport } from '../verify/verifyPanel';
 
 /**
@@ -7,7 +7,6 @@ import { useVerification, VerificationReport } from '../verify/verifyPanel';
  * otherwise), checked in this browser's Web Worker; nothing is uploaded.
  */
 export function VerifyPage() {
-  const publicKey = usePublicKey();
   const [bundle, setBundle] = useState<File>();
   const [pem, setPem] = useState<File>();
   const [verification, start] = useVerification();
@@ -17,10 +16,7 @@ export function VerifyPage() {
     event.preventDefault();
     start(async () => {
       if (!bundle) throw new Error('choose a bundle (.zip) first');
-      let publicKeyPem: string;
-      if (pem) publicKeyPem = await pem.text();
-      else if (publicKey.state === 'ok') publicKeyPem = publicKey.value.publicKey;
-      else throw new Error('the published public key is not loaded; choose a PEM file');
+      const publicKeyPem = pem ? await pem.text() : (await publishedKey()).publicKey;
       return { zip: await bundle.arrayBuffer(), publicKeyPem };
     });
   };
@@ -35,7 +31,7 @@ export function VerifyPage() {
         signature over manifest.json, the Merkle root over the audit log and the period of every
         event. Nothing is uploaded.
       </p>
-      <PublicKeyFacts loaded={publicKey} />
+      <PublishedKeyFacts />
       <form class="verify-form" onSubmit={onSubmit}>
         <label>
           Bundle

@@ -1,4 +1,5 @@
 import { useState } from 'preact/hooks';
+import { Fingerprint } from './publicKey';
 import type { VerifyOutcome, VerifyRequest } from './protocol';
 import { verifyInWorker } from './runVerify';
 
@@ -6,7 +7,7 @@ import { verifyInWorker } from './runVerify';
 export type Verification =
   | { state: 'idle' }
   | { state: 'running'; done: number; total: number }
-  | { state: 'done'; outcome: VerifyOutcome };
+  | { state: 'done'; outcome: VerifyOutcome; publicKeyPem?: string };
 
 /**
  * `start(prepare)` gathers the bytes (reading a file, fetching a download) and verifies them in
@@ -55,9 +56,14 @@ export function VerificationReport({ verification }: { verification: Verificatio
       </p>
     );
   }
-  const { outcome } = verification;
+  const { outcome, publicKeyPem } = verification;
   return (
     <section aria-label="Verification" class="verification">
+      {publicKeyPem && (
+        <dl class="public-key" aria-label="Key checked against">
+          <Fingerprint pem={publicKeyPem} />
+        </dl>
+      )}
       <ul aria-label="Checks">
         {outcome.checks.map((check, i) => (
           <li key={i} class={check.ok ? 'check pass' : 'check fail'}>
@@ -66,7 +72,7 @@ export function VerificationReport({ verification }: { verification: Verificatio
         ))}
       </ul>
       <p role="status" class={outcome.ok ? 'verdict pass' : 'verdict fail'}>
-        <strong>{verdict(outcome)}</strong>
+        {verdict(outcome)}
       </p>
     </section>
   );
