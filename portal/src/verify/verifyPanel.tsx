@@ -18,17 +18,19 @@ export function useVerification(): [Verification, (prepare: () => Promise<Verify
   const [verification, setVerification] = useState<Verification>({ state: 'idle' });
   const start = (prepare: () => Promise<VerifyRequest>) => {
     setVerification({ state: 'running', done: 0, total: 0 });
+    let publicKeyPem: string | undefined;
     void prepare()
-      .then((request) =>
-        verifyInWorker(request, (done, total) =>
+      .then((request) => {
+        publicKeyPem = request.publicKeyPem;
+        return verifyInWorker(request, (done, total) =>
           setVerification({ state: 'running', done, total }),
-        ),
-      )
+        );
+      })
       .catch((error: Error): VerifyOutcome => ({
         ok: false,
         checks: [{ name: 'input', ok: false, detail: error.message }],
       }))
-      .then((outcome) => setVerification({ state: 'done', outcome }));
+      .then((outcome) => setVerification({ state: 'done', outcome, publicKeyPem }));
   };
   return [verification, start];
 }
