@@ -16,50 +16,16 @@ import { randomBytes } from 'node:crypto';
 import { firestore } from '../functions/adapters/firebase';
 import { ed25519Signer } from '../functions/adapters/signer';
 import { gcsEvidenceStore } from '../functions/adapters/storage';
-import type { StreamedAuditEvent } from '../functions/audit/events';
 import { streamAuditEvents } from '../functions/audit/events';
-import { buildBundle } from '../functions/bundle/builder';
-import { parseQuarter } from '../functions/bundle/period';
 import { accountDoc, auditLogDoc, writeDocs, type SeedDoc } from '../scripts/seed/builders';
-
-const PERIOD = parseQuarter('2026-Q3');
-const ACTIONS = [
-  'recipe.execute',
-  'workflow.execute',
-  'auth.login',
-  'role.assign',
-  'apikey.create',
-];
-const SAMPLE_MS = 20;
+import { PERIOD, synthetic, syntheticBundle, syntheticEvent } from './syntheticBundle';
 
 function option(name: string): string | undefined {
   const at = process.argv.indexOf(`--${name}`);
   return at > 0 ? process.argv[at + 1] : undefined;
 }
 
-/** Evenly spread over the quarter, in (timestamp, id) order like the Firestore query. */
-function syntheticEvent(i: number, count: number): StreamedAuditEvent {
-  const span = PERIOD.end.getTime() - PERIOD.start.getTime();
-  return {
-    id: `e${String(i).padStart(8, '0')}`,
-    event: {
-      timestamp: new Date(PERIOD.start.getTime() + Math.floor((i * span) / count)),
-      actorId: `user-${i % 250}`,
-      actorEmail: `user-${i % 250}@example.com`,
-      actorIp: `10.0.${(i >> 8) % 256}.${i % 256}`,
-      action: ACTIONS[i % ACTIONS.length],
-      resourceType: 'recipe',
-      resourceId: `r${i % 1000}`,
-      resourceName: `Recipe ${i % 1000}`,
-      result: i % 50 === 0 ? 'denied' : 'success',
-      details: { description: 'synthetic benchmark event' },
-    },
-  };
-}
-
-async function* synthetic(count: number): AsyncGenerator<StreamedAuditEvent> {
-  for (let i = 0; i < count; i++) yield syntheticEvent(i, count);
-}
+const SAMPLE_MS = 20;
 
 async function seedFirestore(accountId: string, count: number): Promise<void> {
   const db = firestore();
@@ -91,22 +57,8 @@ async function runOne(count: number, source: string, accountId: string): Promise
     peakHeap = Math.max(peakHeap, m.heapUsed);
   }, SAMPLE_MS);
   const started = performance.now();
-  const { stream, done } = buildBundle({
+  const { stream, done } = syntheticBundle({
     accountId,
-    period: PERIOD,
-    generatedAt: new Date(),
-    previousManifestSha256: null,
-    files: [{ name: 'report.json', content: Buffer.from(JSON.stringify({ accountId })) }],
-    // Kilobytes next to the audit log; the benchmark measures the log's path.
-    compliance: {
-      periodStart: PERIOD.start.toISOString(),
-      periodEnd: PERIOD.end.toISOString(),
-      controlResults: [],
-      malformedControlResults: 0,
-      findings: [],
-      incidents: [],
-      malformed: { findings: [], incidents: [] },
-    },
     events:
       source === 'firestore'
         ? streamAuditEvents(firestore(), accountId, PERIOD.start, PERIOD.end)

@@ -7,6 +7,7 @@
  *   npm run bench -- --only bundleBuild
  *   npm run bench -- --only loadMix
  *   npm run bench -- --only portal
+ *   npm run bench -- --only portalVerify
  */
 import { spawnSync } from 'node:child_process';
 import * as path from 'node:path';
@@ -18,6 +19,7 @@ const BENCHMARKS = [
   'archiveRequest',
   'loadMix',
   'portal',
+  'portalVerify',
 ] as const;
 
 function selected(argv: readonly string[]): readonly string[] {

@@ -17,6 +17,7 @@ import { CONTROLS } from '../compliance/controlCatalog';
 import { buildAssessmentResults, bundleEvidence, resultsOfDays } from '../compliance/oscal';
 import { auditLine, AuditLogTally } from './auditLog';
 import { MerkleAccumulator } from './merkle';
+import { nodeCrypto } from './nodeCrypto';
 import type { Period } from './period';
 import { bundleReadme } from './readme';
 
@@ -84,7 +85,7 @@ function assessmentResultsFile(content: BundleContent, files: readonly ManifestF
 
 /** audit-log.ndjson as a byte stream, hashed, counted and Merkle-accumulated on the way through. */
 function auditLogStream(events: AsyncIterable<StreamedAuditEvent>) {
-  const merkle = new MerkleAccumulator();
+  const merkle = new MerkleAccumulator(nodeCrypto.sha256);
   const tally = new AuditLogTally();
   const hash = createHash('sha256');
   let size = 0;

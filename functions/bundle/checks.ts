@@ -3,7 +3,9 @@ import {
   FILES_REQUIRED_SINCE,
   manifestSchema,
   type Manifest,
-} from '../schema/bundle';
+} from '../schema/manifest';
+import { MerkleAccumulator } from './merkle';
+import { toHex, type HashFactory, type SignatureVerifier } from './verifierCrypto';
 
 /**
  * The checks of an offline bundle verification, as pure functions: the zip reader (Node here, a
@@ -206,6 +208,47 @@ export class AuditLineTally {
   }
 }
 
+/**
+ * audit-log.ndjson fed chunk by chunk as it inflates: its SHA-256 and size, the Merkle root over
+ * its lines, and the line tally. Memory: one line. Both zip readers (Node, browser) use it.
+ */
+export class AuditLogDigester {
+  private readonly hash: ReturnType<HashFactory>;
+  private readonly merkle: MerkleAccumulator;
+  private readonly tally: AuditLineTally;
+  private readonly lines: LineSplitter;
+  private size = 0;
+
+  constructor(sha256: HashFactory, period: Manifest['period'] | undefined) {
+    this.hash = sha256();
+    this.merkle = new MerkleAccumulator(sha256);
+    this.tally = new AuditLineTally(period);
+    this.lines = new LineSplitter((line) => {
+      this.merkle.add(line);
+      this.tally.add(line);
+    });
+  }
+
+  /** Throws LimitExceeded for a line over AUDIT_LINE_LIMIT. */
+  push(chunk: Uint8Array): void {
+    this.hash.update(chunk);
+    this.size += chunk.length;
+    this.lines.push(chunk);
+  }
+
+  end(): AuditLogDigest {
+    this.lines.end();
+    return {
+      sha256: toHex(this.hash.digest()),
+      size: this.size,
+      merkleRoot: this.merkle.root(),
+      lines: this.merkle.leafCount,
+      malformed: this.tally.malformed,
+      outsidePeriod: this.tally.outsidePeriod,
+    };
+  }
+}
+
 /** The period from unverified manifest bytes, only to test event timestamps against it. */
 export function periodOf(manifestBytes: Uint8Array | undefined): Manifest['period'] | undefined {
   if (!manifestBytes) return undefined;
@@ -228,10 +271,10 @@ export function zipChecks(contents: BundleContents): Check[] {
  * manifest.json and manifest.sig present and within their limits, and the signature over the
  * manifest's exact bytes valid: before anything is parsed, since nothing unsigned is trusted.
  */
-export function signatureChecks(
+export async function signatureChecks(
   contents: BundleContents,
-  verifies: (message: Uint8Array, signature: Uint8Array) => boolean,
-): Check[] {
+  verifies: SignatureVerifier,
+): Promise<Check[]> {
   const { manifest: manifestName, signature: signatureName } = BUNDLE_FILES;
   const manifest = contents.whole.get(manifestName);
   if (!manifest) {
@@ -243,7 +286,7 @@ export function signatureChecks(
   if (refused || signature!.length !== 64) {
     return [fail('signature', refused ?? `${signatureName} is ${signature!.length} bytes, not 64`)];
   }
-  if (!verifies(manifest, signature!)) {
+  if (!(await verifies(manifest, signature!))) {
     return [
       fail(
         'signature',
@@ -414,7 +457,7 @@ export function chainCheck(
       'chain',
       manifest.previousManifestSha256 === null
         ? 'first bundle of this account (no previous manifest)'
-        : `not checked: pass --previous to check link ${manifest.previousManifestSha256}`,
+        : `not checked: no previous manifest given (the CLI takes --previous) for link ${manifest.previousManifestSha256}`,
     );
   }
   if (previous.sha256 !== manifest.previousManifestSha256) {

@@ -17,6 +17,12 @@ import type { findingView, incidentView } from '../../functions/compliance/recor
 import type { CSV_TABLES, CsvSectionSlug, EvidenceReport } from '../../functions/schema/evidence';
 import type { Role } from '../../functions/domain/roles';
 import type { AuditLog } from '../../functions/schema/documents';
+import type {
+  ArchiveEntry,
+  ArchiveSummary,
+  publicKeyResponseSchema,
+} from '../../functions/schema/bundle';
+import type { z } from 'zod';
 
 export type { ControlHistoryResponse, CsvSectionSlug, EvidenceReport };
 export type CsvTable<S extends CsvSectionSlug> = (typeof CSV_TABLES)[S][number];
@@ -87,6 +93,12 @@ export interface ErrorDetails {
   issues?: { field: string; message: string }[];
   field?: string;
 }
+/** A bundle as `GET /api/soc2-archives` lists it: stored (`ready`), `building` or `failed`. */
+export type Archive = ArchiveEntry;
+/** A stored bundle: the only kind with a zip to download and verify. */
+export type ReadyArchive = ArchiveSummary;
+
+export type PublicKey = z.output<typeof publicKeyResponseSchema>;
 
 /** An API error (CONTRACT §4 error body), with its HTTP status. */
 export class ApiError extends Error {
@@ -102,10 +114,14 @@ export class ApiError extends Error {
 
 export type TokenSource = () => Promise<string>;
 
-async function send(token: TokenSource, path: string, init: RequestInit = {}) {
+/** A request to the API, with the caller's ID token unless the route is public (`token` absent). */
+async function send(token: TokenSource | undefined, path: string, init: RequestInit = {}) {
+  const authorization: Record<string, string> = token
+    ? { authorization: `Bearer ${await token()}` }
+    : {};
   const response = await fetch(`/api${path}`, {
     ...init,
-    headers: { ...init.headers, authorization: `Bearer ${await token()}` },
+    headers: { ...init.headers, ...authorization },
   });
   if (!response.ok) {
     const body = (await response.json().catch(() => ({}))) as {
@@ -121,7 +137,7 @@ async function send(token: TokenSource, path: string, init: RequestInit = {}) {
   return response;
 }
 
-const call = (token: TokenSource, path: string, query: Record<string, string>) =>
+const call = (token: TokenSource | undefined, path: string, query: Record<string, string>) =>
   send(token, `${path}?${new URLSearchParams(query).toString()}`);
 
 /** A JSON write (POST or PATCH) answered with JSON. */
@@ -137,9 +153,12 @@ const write =
   };
 
 const json =
-  <T>(token: TokenSource, path: string) =>
+  <T>(token: TokenSource | undefined, path: string) =>
   async (query: Record<string, string> = {}): Promise<T> =>
     (await (await call(token, path, query)).json()) as T;
+
+/** The key bundles are signed with (no sign-in: `/verify` uses it too). */
+export const fetchPublicKey = () => json<PublicKey>(undefined, '/soc2-evidence/public-key')();
 
 export function apiClient(token: TokenSource) {
   return {
@@ -178,6 +197,14 @@ export function apiClient(token: TokenSource) {
     evidence: (accountId: string) => json<EvidenceReport>(token, '/soc2-evidence')({ accountId }),
     vendorRegister: (accountId: string) =>
       json<EvidenceReport>(token, '/soc2-evidence')({ accountId, section: 'vendor-register' }),
+    archives: (accountId: string) =>
+      json<{ archives: Archive[] }>(token, '/soc2-archives')({ accountId }),
+    /** A signed URL for the bundle's zip, valid 15 minutes. */
+    archiveDownload: (accountId: string, archiveId: string) =>
+      json<{ url: string; expiresAt: string }>(
+        token,
+        `/soc2-archives/${encodeURIComponent(archiveId)}/download`,
+      )({ accountId }),
     /** One CSV table of the report, as a file to save. */
     evidenceCsv: async <S extends CsvSectionSlug>(
       accountId: string,

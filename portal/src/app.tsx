@@ -3,12 +3,15 @@ import { onAuthStateChanged, signOut, type Auth, type User } from 'firebase/auth
 import { apiClient, type Api } from './api';
 import { AccountsPage } from './pages/accounts';
 import { DashboardPage } from './pages/dashboard';
+import { ArchivesPage } from './pages/archives';
 import { AuditLogPage } from './pages/auditLog';
 import { EvidencePage } from './pages/evidence';
 import { FindingsPage } from './pages/findings';
 import { IncidentsPage } from './pages/incidents';
 import { SignInPage } from './pages/signIn';
+import { VerifyPage } from './pages/verify';
 import {
+  archivesPath,
   auditLogPath,
   dashboardPath,
   evidencePath,
@@ -16,6 +19,7 @@ import {
   incidentsPath,
   Link,
   pageOf,
+  VERIFY_PATH,
   type Page,
 } from './routes';
 
@@ -45,6 +49,8 @@ function Nav({ accountId, auth }: { accountId?: string; auth: Auth }) {
       {accountId && <Link href={auditLogPath(accountId)}>Audit log</Link>}
       {accountId && <Link href={findingsPath(accountId)}>Findings</Link>}
       {accountId && <Link href={incidentsPath(accountId)}>Incidents</Link>}
+      {accountId && <Link href={archivesPath(accountId)}>Archives</Link>}
+      <Link href={VERIFY_PATH}>Verify a bundle</Link>
       <button type="button" onClick={() => void signOut(auth)}>
         Sign out
       </button>
@@ -66,6 +72,10 @@ function Content({ page, api }: { page: Page; api: Api }) {
       return <FindingsPage api={api} accountId={page.accountId} />;
     case 'incidents':
       return <IncidentsPage api={api} accountId={page.accountId} />;
+    case 'archives':
+      return <ArchivesPage api={api} accountId={page.accountId} />;
+    case 'verify':
+      return <VerifyPage />;
     case 'notFound':
       return <h1>Page not found</h1>;
   }
@@ -79,6 +89,22 @@ export function App({ auth }: { auth: Auth }) {
     () => apiClient(() => (user ? user.getIdToken() : Promise.reject(new Error('Signed out')))),
     [user],
   );
+  if (page.name === 'verify' && !user) {
+    // Verification needs no account: anyone with a bundle can check it.
+    return (
+      <>
+        <header>
+          <span class="brand">SOC 2 evidence</span>
+          <nav aria-label="Portal">
+            <Link href="/">Sign in</Link>
+          </nav>
+        </header>
+        <main>
+          <VerifyPage />
+        </main>
+      </>
+    );
+  }
   if (user === undefined) return <p aria-busy="true">Loading…</p>;
   if (user === null) return <SignInPage auth={auth} />;
   return (

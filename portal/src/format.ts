@@ -26,3 +26,10 @@ export const localOf = (iso: string | undefined): string => {
 
 /** An enum value as words: `in_progress` → `in progress`. */
 export const words = (value: string): string => value.replace(/_/g, ' ');
+/** A byte count for people: `532 B`, `12.4 KiB`, `3.1 MiB`. */
+export const byteSize = (bytes: number): string =>
+  bytes < 1024
+    ? `${bytes} B`
+    : bytes < 1024 * 1024
+      ? `${(bytes / 1024).toFixed(1)} KiB`
+      : `${(bytes / 1024 / 1024).toFixed(1)} MiB`;

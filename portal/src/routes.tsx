@@ -8,6 +8,8 @@ export type Page =
   | { name: 'auditLog'; accountId: string; query: string }
   | { name: 'findings'; accountId: string }
   | { name: 'incidents'; accountId: string }
+  | { name: 'archives'; accountId: string }
+  | { name: 'verify' }
   | { name: 'notFound' };
 
 /** Account pages below `/accounts/{id}` by their path suffix (the audit log is apart: it keeps a query). */
@@ -15,11 +17,13 @@ const ACCOUNT_PAGES = {
   '/evidence': 'evidence',
   '/findings': 'findings',
   '/incidents': 'incidents',
+  '/archives': 'archives',
 } as const;
 
 /** `search` is the query string; only the audit log keeps state there (its filters). */
 export function pageOf(pathname: string, search = ''): Page {
   if (pathname === '/' || pathname === '') return { name: 'home' };
+  if (/^\/verify\/?$/.test(pathname)) return { name: 'verify' };
   const match = /^\/accounts\/([^/]+)(\/[a-z-]+)?\/?$/.exec(pathname);
   if (!match) return { name: 'notFound' };
   const accountId = decodeURIComponent(match[1]);
@@ -37,6 +41,8 @@ export const evidencePath = (accountId: string) => `${dashboardPath(accountId)}/
 export const auditLogPath = (accountId: string) => `${dashboardPath(accountId)}/audit-log`;
 export const findingsPath = (accountId: string) => `${dashboardPath(accountId)}/findings`;
 export const incidentsPath = (accountId: string) => `${dashboardPath(accountId)}/incidents`;
+export const archivesPath = (accountId: string) => `${dashboardPath(accountId)}/archives`;
+export const VERIFY_PATH = '/verify';
 
 /** Changes the page without a reload; the App listens to `popstate`. */
 export function navigate(path: string, replace = false): void {

@@ -1,5 +1,5 @@
 /**
- * A real browser for the portal's tests and benchmark: Debian's Chromium (`apt-get install
+ * A real browser for the portal's tests and benchmarks: Debian's Chromium (`apt-get install
  * chromium`; .ci/run installs it) driven by playwright-core, which downloads no browser of its own.
  */
 import { execFileSync } from 'node:child_process';

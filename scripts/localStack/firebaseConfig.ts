@@ -88,7 +88,7 @@ export function writeStackFirebaseConfig(
   };
 
   const configPath = path.join(projectDir, `firebase.stack-${offset}.json`);
-  const hosting = base.hosting && stackHosting(projectDir, stackDir, base.hosting, ports.auth);
+  const hosting = base.hosting && stackHosting(projectDir, stackDir, base.hosting, ports);
   fs.writeFileSync(
     configPath,
     `${JSON.stringify({ ...base, functions, emulators, ...(hosting ? { hosting } : {}) }, null, 2)}\n`,

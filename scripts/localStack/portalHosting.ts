@@ -11,17 +11,21 @@ export interface HostingConfig {
 /** Where the portal learns of the Auth emulator (portal/src/runtime.ts reads it). */
 export const PORTAL_RUNTIME_FILE = 'portal-runtime.json';
 
-/** Lets the page reach `origin` too: the Auth emulator is an origin production does not have. */
-function allowConnectTo(csp: string, origin: string): string {
+/**
+ * Lets the page reach `origins` too: the Auth and Storage emulators are origins production does
+ * not have (there, Storage's signed URLs are on https://storage.googleapis.com).
+ */
+function allowConnectTo(csp: string, origins: string[]): string {
   return csp.replace(
     /(^|;\s*)connect-src ([^;]*)/,
-    (_all, lead, sources) => `${lead}connect-src ${sources} ${origin}`,
+    (_all, lead, sources) => `${lead}connect-src ${sources} ${origins.join(' ')}`,
   );
 }
 
 /**
  * The stack's Hosting config: the built portal copied into the stack's own folder with a
- * runtime file naming this stack's Auth emulator, and the CSP widened to that origin alone.
+ * runtime file naming this stack's Auth emulator, and the CSP's connect-src widened to the Auth
+ * and Storage emulators' origins alone (the archives page fetches bundles from signed URLs).
  * Each stack gets its copy, so stacks with other ports never see each other's file, and the
  * build output stays as production serves it.
  */
@@ -29,7 +33,7 @@ export function stackHosting(
   projectDir: string,
   stackDir: string,
   hosting: HostingConfig,
-  authPort: number,
+  ports: { auth: number; storage: number },
 ): HostingConfig {
   const built = path.join(projectDir, hosting.public ?? 'public');
   if (!fs.existsSync(path.join(built, 'index.html'))) {
@@ -38,7 +42,8 @@ export function stackHosting(
   const served = path.join(stackDir, 'hosting');
   fs.rmSync(served, { recursive: true, force: true });
   fs.cpSync(built, served, { recursive: true });
-  const authOrigin = `http://127.0.0.1:${authPort}`;
+  const authOrigin = `http://127.0.0.1:${ports.auth}`;
+  const storageOrigin = `http://127.0.0.1:${ports.storage}`;
   fs.writeFileSync(
     path.join(served, PORTAL_RUNTIME_FILE),
     `${JSON.stringify({ authEmulatorUrl: authOrigin })}\n`,
@@ -47,7 +52,7 @@ export function stackHosting(
     ...rule,
     headers: rule.headers.map((h) =>
       h.key.toLowerCase() === 'content-security-policy'
-        ? { ...h, value: allowConnectTo(h.value, authOrigin) }
+        ? { ...h, value: allowConnectTo(h.value, [authOrigin, storageOrigin]) }
         : h,
     ),
   }));

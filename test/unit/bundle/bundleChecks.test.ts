@@ -182,37 +182,37 @@ describe('zip, manifest and signature checks', () => {
     ]);
   });
 
-  it('verifies the signature over the exact manifest bytes with the injected verifier', () => {
+  it('verifies the signature over the exact manifest bytes with the injected verifier', async () => {
     const seen: Uint8Array[] = [];
-    const checks = signatureChecks(contents(), (message) => (seen.push(message), true));
+    const checks = await signatureChecks(contents(), async (message) => (seen.push(message), true));
     expect(checks).toEqual([
       { name: 'signature', ok: true, detail: 'Ed25519 signature over manifest.json verifies' },
     ]);
     expect(seen).toEqual([manifestBytes]);
-    expect(failures(signatureChecks(contents(), () => false))).toEqual([
+    expect(failures(await signatureChecks(contents(), async () => false))).toEqual([
       'signature: manifest.sig does not verify manifest.json with the given public key',
     ]);
   });
 
-  it('a missing manifest or signature, a wrong-sized or over-limit one, fails before verifying', () => {
+  it('a missing manifest or signature, a wrong-sized or over-limit one, fails before verifying', async () => {
     const never = () => {
       throw new Error('must not verify');
     };
-    const without = (name: string, refused?: string) => {
+    const without = async (name: string, refused?: string) => {
       const c = contents();
       c.whole.delete(name);
       if (refused) c.refused.set(name, refused);
-      return failures(signatureChecks(c, never));
+      return failures(await signatureChecks(c, never));
     };
-    expect(without('manifest.json')).toEqual(['manifest: manifest.json is missing']);
-    expect(without('manifest.json', 'manifest.json is 9 bytes, over')).toEqual([
+    expect(await without('manifest.json')).toEqual(['manifest: manifest.json is missing']);
+    expect(await without('manifest.json', 'manifest.json is 9 bytes, over')).toEqual([
       'manifest: manifest.json is 9 bytes, over',
     ]);
-    expect(without('manifest.sig')).toEqual(['signature: manifest.sig is missing']);
-    expect(without('manifest.sig', 'too big')).toEqual(['signature: too big']);
+    expect(await without('manifest.sig')).toEqual(['signature: manifest.sig is missing']);
+    expect(await without('manifest.sig', 'too big')).toEqual(['signature: too big']);
     const short = contents();
     short.whole.set('manifest.sig', new Uint8Array(63));
-    expect(failures(signatureChecks(short, never))).toEqual([
+    expect(failures(await signatureChecks(short, never))).toEqual([
       'signature: manifest.sig is 63 bytes, not 64',
     ]);
   });
@@ -354,7 +354,7 @@ describe('chain check', () => {
       'first bundle of this account (no previous manifest)',
     );
     expect(chainCheck(linked, undefined).detail).toBe(
-      `not checked: pass --previous to check link ${hex('7')}`,
+      `not checked: no previous manifest given (the CLI takes --previous) for link ${hex('7')}`,
     );
   });
 

@@ -1,5 +1,11 @@
 import { createHash } from 'node:crypto';
-import { EMPTY_TREE_ROOT, MerkleAccumulator, merkleRoot } from '../../../functions/bundle/merkle';
+import {
+  EMPTY_TREE_ROOT,
+  MerkleAccumulator,
+  merkleRoot as rootWith,
+} from '../../../functions/bundle/merkle';
+import { nodeCrypto } from '../../../functions/bundle/nodeCrypto';
+import { webCrypto } from '../../../functions/bundle/webCrypto';
 import vectors from '../../fixtures/merkle-rfc6962.json';
 
 const leaves = vectors.leavesHex.map((h) => Buffer.from(h, 'hex'));
@@ -21,6 +27,8 @@ function referenceRoot(data: Buffer[]): Buffer {
     .digest();
 }
 
+const merkleRoot = (data: Iterable<Uint8Array>) => rootWith(data, nodeCrypto.sha256);
+
 describe('RFC 6962 Merkle root over audit-log lines', () => {
   it('matches the published tree head for every size 0..8', () => {
     for (let n = 0; n <= leaves.length; n++) {
@@ -33,10 +41,21 @@ describe('RFC 6962 Merkle root over audit-log lines', () => {
 
   it('the empty tree is SHA-256 of nothing', () => {
     expect(EMPTY_TREE_ROOT).toBe(vectors.rootsBySize[0]);
+    expect(EMPTY_TREE_ROOT).toBe(createHash('sha256').digest('hex'));
+  });
+
+  it("the browser's SHA-256 builds the same roots as node:crypto", () => {
+    for (let n = 0; n <= leaves.length; n++) {
+      expect(rootWith(leaves.slice(0, n), webCrypto.sha256)).toBe(vectors.rootsBySize[n]);
+    }
+    const lines = Array.from({ length: 300 }, (_, i) =>
+      Buffer.from(`{"id":"e${i}"}`.repeat(i % 9)),
+    );
+    expect(rootWith(lines, webCrypto.sha256)).toBe(merkleRoot(lines));
   });
 
   it('the incremental root equals the recursive definition at every size up to 300', () => {
-    const acc = new MerkleAccumulator();
+    const acc = new MerkleAccumulator(nodeCrypto.sha256);
     const data: Buffer[] = [];
     for (let n = 1; n <= 300; n++) {
       const leaf = Buffer.from(`{"id":"e${n}"}`);
