@@ -3,8 +3,8 @@
  * process (peak RSS is per process) through the production streaming path: events → ndjson →
  * yazl zip → hashing → Cloud Storage upload (the stack's Storage emulator, ifGenerationMatch: 0).
  *
- * What is real: builder, Merkle accumulation, zip, signing, upload. What is synthetic: the event
- * source. `--source synthetic` (default) generates events in memory in the order Firestore would
+ * What is real: builder, Merkle accumulation, zip, report.pdf rendering, signing, upload. What is
+ * synthetic: the event source and the report (every section's empty data plus 250 members). `--source synthetic` (default) generates events in memory in the order Firestore would
  * yield them; `--source firestore` seeds the events into the Firestore emulator first and streams
  * them with audit/events.ts (real paging). Seeding runs in a separate process, neither timed nor
  * counted in the memory figures.
@@ -20,6 +20,10 @@ import type { StreamedAuditEvent } from '../functions/audit/events';
 import { streamAuditEvents } from '../functions/audit/events';
 import { buildBundle } from '../functions/bundle/builder';
 import { parseQuarter } from '../functions/bundle/period';
+import { levelOf, permissionsOf } from '../functions/domain/roles';
+import { SECTIONS } from '../functions/report/registry';
+import type { EvidenceReport } from '../functions/schema/evidence';
+import { REPORT_VERSION, SECTION_SLUGS, type SectionKey } from '../functions/schema/report';
 import { accountDoc, auditLogDoc, writeDocs, type SeedDoc } from '../scripts/seed/builders';
 
 const PERIOD = parseQuarter('2026-Q3');
@@ -31,6 +35,8 @@ const ACTIONS = [
   'apikey.create',
 ];
 const SAMPLE_MS = 20;
+/** Members in the synthetic report (the event actors): the size of report.pdf's largest table. */
+const MEMBERS = 250;
 
 function option(name: string): string | undefined {
   const at = process.argv.indexOf(`--${name}`);
@@ -54,6 +60,41 @@ function syntheticEvent(i: number, count: number): StreamedAuditEvent {
       result: i % 50 === 0 ? 'denied' : 'success',
       details: { description: 'synthetic benchmark event' },
     },
+  };
+}
+
+/** Every section's safe data, with MEMBERS members in the access review: what report.pdf renders. */
+function syntheticReport(accountId: string): EvidenceReport {
+  const sections = Object.fromEntries(
+    (Object.values(SECTION_SLUGS) as SectionKey[]).map((key) => [
+      key,
+      {
+        status: 'ok',
+        generatedAt: PERIOD.end.toISOString(),
+        data: SECTIONS[key].empty(PERIOD.end),
+      },
+    ]),
+  ) as EvidenceReport['sections'];
+  sections.accessReview!.data.members = Array.from({ length: MEMBERS }, (_, i) => ({
+    uid: `user-${i}`,
+    email: `user-${i}@example.com`,
+    displayName: `User ${i}`,
+    role: 'member' as const,
+    level: levelOf('member'),
+    departments: [],
+    permissions: [...permissionsOf('member')],
+    resourceAccess: { recipes: 0, workflows: 0 },
+    lastActiveAt: null,
+    membershipDisabled: false,
+    identity: null,
+    flags: [],
+  }));
+  return {
+    version: REPORT_VERSION,
+    accountId,
+    generatedAt: PERIOD.end.toISOString(),
+    complete: true,
+    sections,
   };
 }
 
@@ -97,6 +138,7 @@ async function runOne(count: number, source: string, accountId: string): Promise
     generatedAt: new Date(),
     previousManifestSha256: null,
     files: [{ name: 'report.json', content: Buffer.from(JSON.stringify({ accountId })) }],
+    report: syntheticReport(accountId),
     // Kilobytes next to the audit log; the benchmark measures the log's path.
     compliance: {
       periodStart: PERIOD.start.toISOString(),
@@ -127,6 +169,7 @@ async function runOne(count: number, source: string, accountId: string): Promise
       eventsPerSecond: Math.round(built.manifest.eventCount / seconds),
       ndjsonMB: mb(built.manifest.files.find((f) => f.name === 'audit-log.ndjson')!.size),
       zipMB: mb(built.size),
+      pdfKB: Math.round(built.manifest.files.find((f) => f.name === 'report.pdf')!.size / 1024),
       baselineRssMB: mb(baseline.rss),
       peakRssMB: mb(peakRss),
       peakHeapMB: mb(peakHeap),
@@ -138,7 +181,9 @@ function runAll(): void {
   const sizes = (option('sizes') ?? '10000,100000,1000000').split(',').map(Number);
   const source = option('source') ?? 'synthetic';
   console.log(`bundle build, source=${source}, upload to ${process.env.STORAGE_EMULATOR_HOST}`);
-  console.log('events     seconds  events/s  ndjson MB  zip MB  RSS base→peak MB  heap peak MB');
+  console.log(
+    `events     seconds  events/s  ndjson MB  zip MB  pdf KB  RSS base→peak MB  heap peak MB  (report.pdf: ${MEMBERS} members)`,
+  );
   for (const size of sizes) {
     const accountId = `bench-${Date.now().toString(36)}-${randomBytes(3).toString('hex')}`;
     const child = (...args: string[]) =>
@@ -164,7 +209,7 @@ function runAll(): void {
     }
     const r = JSON.parse(line) as Record<string, number>;
     console.log(
-      `${String(r.events).padEnd(10)} ${String(r.seconds).padStart(7)}  ${String(r.eventsPerSecond).padStart(8)}  ${String(r.ndjsonMB).padStart(9)}  ${String(r.zipMB).padStart(6)}  ${`${r.baselineRssMB}→${r.peakRssMB}`.padStart(16)}  ${String(r.peakHeapMB).padStart(12)}`,
+      `${String(r.events).padEnd(10)} ${String(r.seconds).padStart(7)}  ${String(r.eventsPerSecond).padStart(8)}  ${String(r.ndjsonMB).padStart(9)}  ${String(r.zipMB).padStart(6)}  ${String(r.pdfKB).padStart(6)}  ${`${r.baselineRssMB}→${r.peakRssMB}`.padStart(16)}  ${String(r.peakHeapMB).padStart(12)}`,
     );
   }
 }

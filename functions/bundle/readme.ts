@@ -32,6 +32,11 @@ ${F.compliance}     Control testing of the period: "controlResults" (per control
                      history and timelines), and what was stored malformed ("malformed",
                      "malformedControlResults") instead of being dropped. Since manifest
                      version 2; "periodStart"/"periodEnd" equal the manifest's period.
+${F.reportPdf}           The report for people: every section with its status and collection time,
+                     control results and their daily trend, findings, incidents, and this
+                     text. Its cover prints the Merkle root, event count and the SHA-256 of
+                     ${F.report} and ${F.compliance} that ${F.manifest} carries (the manifest lists
+                     the PDF, so the PDF cannot print the manifest's own hash).
 ${F.readme}           This file.
 
 Verify with plain openssl

@@ -32,6 +32,7 @@ export const BUNDLE_FILES = {
   incidentResponse: 'incident-response.md',
   changes: 'changes.json',
   compliance: 'compliance.json',
+  reportPdf: 'report.pdf',
   readme: 'README.txt',
 } as const;
 

@@ -28,7 +28,7 @@ async function bundleInput(
   members: Parameters<typeof sampleReport>[1] = INTERNATIONAL_MEMBERS,
 ): Promise<ReportPdfInput> {
   return {
-    report: await sampleReport('acme', members),
+    report: sampleReport('acme', members),
     accountName: 'Acme GmbH',
     cover: {
       kind: 'bundle',
