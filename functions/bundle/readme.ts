@@ -39,7 +39,12 @@ ${F.reportPdf}           The report for people: every section with its status an
                      the PDF, so the PDF cannot print the manifest's own hash).
 ${F.readme}           This file.
 
-Verify with plain openssl
+${verifyInstructions()}`;
+}
+
+/** How to check a bundle with openssl and the offline verifier (README.txt's last part). */
+export function verifyInstructions(): string {
+  return `Verify with plain openssl
 -------------------------
 1. Get the public key (SPKI PEM) for the key id in ${F.manifest} ("signature.keyId"):
      curl -s https://<your-host>/api/soc2-evidence/public-key | jq -r .publicKey > key.pem

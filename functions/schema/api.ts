@@ -28,7 +28,7 @@ export const evidenceQuerySchema = z.object({
       .optional(),
   ),
   format: optionalSingle('format').pipe(
-    z.enum(['json', 'csv'], { error: () => 'format must be json or csv' }).optional(),
+    z.enum(['json', 'csv', 'pdf'], { error: () => 'format must be json, csv or pdf' }).optional(),
   ),
 });
 export type EvidenceQuery = z.output<typeof evidenceQuerySchema>;
