@@ -65,9 +65,9 @@ describe('evidence query', () => {
     );
   });
 
-  it('refuses a format other than json or csv', () => {
+  it('refuses a format other than json, csv or pdf', () => {
     expect(rejection(evidenceQuerySchema, { accountId: 'a', format: 'xml' }).message).toBe(
-      'format: format must be json or csv',
+      'format: format must be json, csv or pdf',
     );
   });
 
@@ -99,14 +99,14 @@ describe('evidence query', () => {
   });
 
   it('lists every bad field at once, in the message and in details', () => {
-    const error = rejection(evidenceQuerySchema, { accountId: '../x', format: 'pdf' });
+    const error = rejection(evidenceQuerySchema, { accountId: '../x', format: 'docx' });
     expect(
       issuesOf(error)
         .map((i) => i.field)
         .sort(),
     ).toEqual(['accountId', 'format']);
     expect(error.message).toContain('accountId: ');
-    expect(error.message).toContain('format: format must be json or csv');
+    expect(error.message).toContain('format: format must be json, csv or pdf');
   });
 
   it('refuses a non-object query with a 400 naming the body', () => {
