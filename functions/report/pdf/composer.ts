@@ -1,6 +1,5 @@
 import type { Writable } from 'node:stream';
-import PDFDocument from 'pdfkit';
-import { fontRuns, reportFonts, type FontFace } from './fonts';
+import { fontRuns, loadPdfKit, reportFonts, type FontFace } from './fonts';
 
 /**
  * A small page-layout engine over pdfkit for reports: a cursor that moves down the page, text
@@ -83,6 +82,7 @@ export class PdfComposer {
   constructor(frame: PageFrame, sink: Writable | null, info: { title: string; createdAt: Date }) {
     this.frame = frame;
     this.sink = sink;
+    const PDFDocument = loadPdfKit();
     this.doc = new PDFDocument({
       size: 'A4',
       margin: 0,

@@ -23,13 +23,25 @@ interface GlyphCoverage {
   hasGlyphForCodePoint(codePoint: number): boolean;
 }
 
+type PdfKit = typeof import('pdfkit');
+let pdfkit: PdfKit | undefined;
+
+/**
+ * pdfkit, loaded on first use: every function of the codebase shares one entry file, and the API
+ * and triggers that never render a PDF should not pay for loading it at cold start.
+ */
+export function loadPdfKit(): PdfKit {
+  return (pdfkit ??= createRequire(__filename)('pdfkit') as PdfKit);
+}
+
 /**
  * fontkit as pdfkit resolves it: the very copy that lays out the text, so coverage answers match
  * what gets drawn, without declaring a second font library.
  */
-const fontkit = createRequire(require.resolve('pdfkit'))('fontkit') as {
-  create(buffer: Buffer): GlyphCoverage;
-};
+const loadFontkit = () =>
+  createRequire(require.resolve('pdfkit'))('fontkit') as {
+    create(buffer: Buffer): GlyphCoverage;
+  };
 
 export interface LoadedFonts {
   files: Record<FontFace, Buffer>;
@@ -45,6 +57,7 @@ export function reportFonts(): LoadedFonts {
     const files = Object.fromEntries(
       Object.entries(FONT_FILES).map(([face, file]) => [face, readFileSync(require.resolve(file))]),
     ) as Record<FontFace, Buffer>;
+    const fontkit = loadFontkit();
     loaded = { files, latin: fontkit.create(files.regular), cjk: fontkit.create(files.cjk) };
   }
   return loaded;
