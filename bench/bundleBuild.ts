@@ -3,8 +3,8 @@
  * process (peak RSS is per process) through the production streaming path: events → ndjson →
  * yazl zip → hashing → Cloud Storage upload (the stack's Storage emulator, ifGenerationMatch: 0).
  *
- * What is real: builder, Merkle accumulation, zip, signing, upload. What is synthetic: the event
- * source. `--source synthetic` (default) generates events in memory in the order Firestore would
+ * What is real: builder, Merkle accumulation, zip, report.pdf rendering, signing, upload. What is
+ * synthetic: the event source and the report (every section's empty data plus 250 members). `--source synthetic` (default) generates events in memory in the order Firestore would
  * yield them; `--source firestore` seeds the events into the Firestore emulator first and streams
  * them with audit/events.ts (real paging). Seeding runs in a separate process, neither timed nor
  * counted in the memory figures.
@@ -18,7 +18,7 @@ import { ed25519Signer } from '../functions/adapters/signer';
 import { gcsEvidenceStore } from '../functions/adapters/storage';
 import { streamAuditEvents } from '../functions/audit/events';
 import { accountDoc, auditLogDoc, writeDocs, type SeedDoc } from '../scripts/seed/builders';
-import { PERIOD, synthetic, syntheticBundle, syntheticEvent } from './syntheticBundle';
+import { MEMBERS, PERIOD, synthetic, syntheticBundle, syntheticEvent } from './syntheticBundle';
 
 function option(name: string): string | undefined {
   const at = process.argv.indexOf(`--${name}`);
@@ -79,6 +79,7 @@ async function runOne(count: number, source: string, accountId: string): Promise
       eventsPerSecond: Math.round(built.manifest.eventCount / seconds),
       ndjsonMB: mb(built.manifest.files.find((f) => f.name === 'audit-log.ndjson')!.size),
       zipMB: mb(built.size),
+      pdfKB: Math.round(built.manifest.files.find((f) => f.name === 'report.pdf')!.size / 1024),
       baselineRssMB: mb(baseline.rss),
       peakRssMB: mb(peakRss),
       peakHeapMB: mb(peakHeap),
@@ -90,7 +91,9 @@ function runAll(): void {
   const sizes = (option('sizes') ?? '10000,100000,1000000').split(',').map(Number);
   const source = option('source') ?? 'synthetic';
   console.log(`bundle build, source=${source}, upload to ${process.env.STORAGE_EMULATOR_HOST}`);
-  console.log('events     seconds  events/s  ndjson MB  zip MB  RSS base→peak MB  heap peak MB');
+  console.log(
+    `events     seconds  events/s  ndjson MB  zip MB  pdf KB  RSS base→peak MB  heap peak MB  (report.pdf: ${MEMBERS} members)`,
+  );
   for (const size of sizes) {
     const accountId = `bench-${Date.now().toString(36)}-${randomBytes(3).toString('hex')}`;
     const child = (...args: string[]) =>
@@ -116,7 +119,7 @@ function runAll(): void {
     }
     const r = JSON.parse(line) as Record<string, number>;
     console.log(
-      `${String(r.events).padEnd(10)} ${String(r.seconds).padStart(7)}  ${String(r.eventsPerSecond).padStart(8)}  ${String(r.ndjsonMB).padStart(9)}  ${String(r.zipMB).padStart(6)}  ${`${r.baselineRssMB}→${r.peakRssMB}`.padStart(16)}  ${String(r.peakHeapMB).padStart(12)}`,
+      `${String(r.events).padEnd(10)} ${String(r.seconds).padStart(7)}  ${String(r.eventsPerSecond).padStart(8)}  ${String(r.ndjsonMB).padStart(9)}  ${String(r.zipMB).padStart(6)}  ${String(r.pdfKB).padStart(6)}  ${`${r.baselineRssMB}→${r.peakRssMB}`.padStart(16)}  ${String(r.peakHeapMB).padStart(12)}`,
     );
   }
 }

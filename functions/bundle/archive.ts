@@ -264,6 +264,7 @@ export async function archivePeriod(
     generatedAt: deps.now(),
     previousManifestSha256: previous?.manifestSha256 ?? null,
     files: rendered.files,
+    report,
     compliance,
     events: deps.events(accountId, period.start, period.end),
     signer: deps.signer,

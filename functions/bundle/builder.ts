@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { PassThrough, Readable } from 'node:stream';
+import { PassThrough, pipeline, Readable, Transform } from 'node:stream';
 import { ZipFile } from 'yazl';
 import type { ManifestSigner } from '../adapters/signer';
 import {
@@ -15,6 +15,8 @@ import type { StreamedAuditEvent } from '../audit/events';
 import type { ComplianceExport } from '../compliance/export';
 import { CONTROLS } from '../compliance/controlCatalog';
 import { buildAssessmentResults, bundleEvidence, resultsOfDays } from '../compliance/oscal';
+import { reportPdfStream } from '../report/pdf/reportPdf';
+import type { EvidenceReport } from '../schema/evidence';
 import { auditLine, AuditLogTally } from './auditLog';
 import { MerkleAccumulator } from './merkle';
 import { nodeCrypto } from './nodeCrypto';
@@ -28,6 +30,8 @@ export interface BundleContent {
   previousManifestSha256: string | null;
   /** Rendered files (report.json, CSVs, changes.json, …). README and the audit log are added here. */
   files: readonly { name: string; content: Buffer }[];
+  /** The report of report.json, rendered again for people as report.pdf. */
+  report: EvidenceReport;
   /**
    * The period's control results, findings and incidents (compliance.json). Required here, not
    * one of `files`, because a version 2 manifest promises it in every bundle.
@@ -119,6 +123,29 @@ function auditLogStream(events: AsyncIterable<StreamedAuditEvent>) {
   };
 }
 
+/** A zip entry streamed from `source`, hashed and counted on the way through. */
+function hashedEntry(name: string, source: Readable) {
+  const hash = createHash('sha256');
+  let size = 0;
+  const counter = new Transform({
+    transform(chunk: Buffer, _encoding, done) {
+      hash.update(chunk);
+      size += chunk.length;
+      done(null, chunk);
+    },
+  });
+  // A failing source destroys the entry's stream with its error (the zip, and the upload, fail).
+  const stream = pipeline(source, counter, () => undefined);
+  const ended = new Promise<void>((resolve, reject) => {
+    stream.on('end', resolve);
+    stream.on('error', reject);
+  });
+  return { stream, ended, file: (): ManifestFile => ({ name, sha256: hash.digest('hex'), size }) };
+}
+
+/** Files whose hashes report.pdf's cover prints, so a printed copy can be tied to its manifest. */
+const PDF_COVER_FILES: readonly string[] = [BUNDLE_FILES.report, BUNDLE_FILES.compliance];
+
 /**
  * The consumer (the Storage upload) failing or closing early must end the build too, or it would
  * wait forever for a zip nobody reads. `aborted` rejects then; `finish` marks the zip complete.
@@ -182,7 +209,8 @@ function manifestFor(
 /**
  * Builds a bundle as a zip stream: small files first, then audit-log.ndjson streamed from
  * `events` (hashed, counted and Merkle-accumulated on the way through), then the period summary
- * and the OSCAL assessment results, and last the manifest and its signature, which need all the hashes. Memory is bounded by the
+ * and the OSCAL assessment results, then report.pdf (streamed page by page; its cover needs the log's Merkle root and count), and
+ * last the manifest and its signature, which need all the hashes. Memory is bounded by the
  * chunk size and the zip library's buffers, not the event count.
  *
  * `stream` must be consumed (piped into Storage); `done` settles when the zip has been fully
@@ -227,6 +255,37 @@ export function buildBundle(content: BundleContent): {
     files.push(log.file());
     addBuffer(BUNDLE_FILES.auditLogSummary, Buffer.from(log.tally.toCsv(), 'utf8'));
     addBuffer(BUNDLE_FILES.oscal, assessmentResultsFile(content, files));
+
+    // After the audit log: the cover carries its Merkle root and event count.
+    const pdf = hashedEntry(
+      BUNDLE_FILES.reportPdf,
+      reportPdfStream({
+        report: content.report,
+        cover: {
+          kind: 'bundle',
+          period: {
+            id: content.period.id,
+            start: content.period.start.toISOString(),
+            end: content.period.end.toISOString(),
+          },
+          keyId: content.signer.keyId,
+          eventCount: log.tally.total,
+          malformedEventCount: log.tally.malformed,
+          merkleRoot: log.merkle.root(),
+          previousManifestSha256: content.previousManifestSha256,
+          files: files.filter((f) => PDF_COVER_FILES.includes(f.name)),
+        },
+        compliance: content.compliance,
+        howToVerify: bundleReadme(content.accountId, content.period),
+      }),
+    );
+    zip.addReadStream(pdf.stream, BUNDLE_FILES.reportPdf, entryOptions);
+    try {
+      await Promise.race([pdf.ended, consumer.aborted]);
+    } finally {
+      pdf.stream.destroy();
+    }
+    files.push(pdf.file());
 
     const manifest = manifestFor(content, files, log);
     const manifestBytes = serializeManifest(manifest);

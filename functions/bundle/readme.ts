@@ -38,9 +38,19 @@ ${F.oscal}
                      control result with the measured value, threshold and the files it rests
                      on with their SHA-256, one finding per finding, a risk per high or critical
                      finding. Since manifest version 3, as is ${F.reportPdf}.
+${F.reportPdf}           The report for people: every section with its status and collection time,
+                     control results and their daily trend, findings, incidents, and this
+                     text. Its cover prints the Merkle root, event count and the SHA-256 of
+                     ${F.report} and ${F.compliance} that ${F.manifest} carries (the manifest lists
+                     the PDF, so the PDF cannot print the manifest's own hash).
 ${F.readme}           This file.
 
-Verify with plain openssl
+${verifyInstructions()}`;
+}
+
+/** How to check a bundle with openssl and the offline verifier (README.txt's last part). */
+export function verifyInstructions(): string {
+  return `Verify with plain openssl
 -------------------------
 1. Get the public key (SPKI PEM) for the key id in ${F.manifest} ("signature.keyId"):
      curl -s https://<your-host>/api/soc2-evidence/public-key | jq -r .publicKey > key.pem

@@ -2,7 +2,6 @@
 import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import type { Deps } from '../app/deps';
-import { archiveDepsFrom, archivePeriod } from '../bundle/archive';
 import { customPeriod, parseQuarter, type Period } from '../bundle/period';
 import { verifyBundle, type VerifyOptions } from '../bundle/verify';
 import { publicKeyResponseSchema } from '../schema/bundle';
@@ -89,8 +88,10 @@ async function archiveCommand(args: string[]): Promise<number> {
     },
   });
   if (!values.account) throw new UsageError('archive needs --account');
-  // Loaded here so `verify` runs without Firebase configuration.
+  // Loaded here so `verify` runs without Firebase configuration, and starts without the
+  // builder's PDF renderer and fonts.
   const { defaultDeps } = await import('../app/deps');
+  const { archiveDepsFrom, archivePeriod } = await import('../bundle/archive');
   const deps: Deps = defaultDeps();
   let period: Period;
   if (values.period && !values.start && !values.end) period = parseQuarter(values.period);

@@ -23,7 +23,7 @@ export function makeApiHandler(routes: readonly Route[] = ROUTES, deps: () => De
         params,
         deps: deps(),
       });
-      sendResult(res, result);
+      await sendResult(res, result);
     } catch (error) {
       sendError(res, error, { method: req.method, path: req.path });
     }

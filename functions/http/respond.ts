@@ -1,14 +1,34 @@
+import { Readable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
 import type { Response } from 'express';
 import * as logger from 'firebase-functions/logger';
 import { grpcCode, isContention } from '../adapters/firestoreErrors';
 import { ApiError, unavailable } from '../domain/errors';
 import type { ApiResponse } from './router';
 
-/** Writes a route's result. JSON unless the route chose another content type. */
-export function sendResult(res: Response, result: ApiResponse): void {
+/**
+ * Writes a route's result. JSON unless the route chose another content type; a stream body (the
+ * PDF export) is piped as it is produced. Once a stream has started, the status is sent: a failure
+ * after that can only cut the response short (the client sees a truncated body, never a 200 that
+ * claims to be complete), and is logged.
+ */
+export async function sendResult(res: Response, result: ApiResponse): Promise<void> {
   for (const [name, value] of Object.entries(result.headers ?? {})) res.setHeader(name, value);
   res.status(result.status ?? 200);
-  if (result.contentType && typeof result.body === 'string') {
+  if (result.contentType && result.body instanceof Readable) {
+    res.type(result.contentType);
+    try {
+      await pipeline(result.body, res);
+    } catch (error) {
+      // Nothing sent yet: the error is answered like any other (sendError).
+      if (!res.headersSent) throw error;
+      logger.error('streamed response failed', {
+        error:
+          error instanceof Error ? { name: error.name, message: error.message } : String(error),
+      });
+      res.destroy();
+    }
+  } else if (result.contentType && typeof result.body === 'string') {
     res.type(result.contentType).send(result.body);
   } else {
     res.json(result.body);

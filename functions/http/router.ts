@@ -21,7 +21,7 @@ export interface ApiRequest {
 export interface ApiResponse {
   status?: number;
   body: unknown;
-  /** JSON unless a route says otherwise (CSV exports). */
+  /** JSON unless a route says otherwise (CSV exports; a Readable body for PDF). */
   contentType?: string;
   headers?: Record<string, string>;
 }

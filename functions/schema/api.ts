@@ -39,7 +39,9 @@ export const evidenceQuerySchema = z.object({
   ),
   format: optionalSingle('format').pipe(
     z
-      .enum(['json', 'csv', 'oscal'], { error: () => 'format must be json, csv or oscal' })
+      .enum(['json', 'csv', 'pdf', 'oscal'], {
+        error: () => 'format must be json, csv, pdf or oscal',
+      })
       .optional(),
   ),
 });

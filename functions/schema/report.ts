@@ -21,6 +21,19 @@ export type SectionSlug = keyof typeof SECTION_SLUGS;
 export type SectionKey = (typeof SECTION_SLUGS)[SectionSlug];
 export const SECTION_SLUG_LIST = Object.keys(SECTION_SLUGS) as SectionSlug[];
 
+/** Section titles for people (the portal's headings and the PDF's chapters). */
+export const SECTION_TITLES: Record<SectionKey, string> = {
+  accessReview: 'Access review',
+  securityMetrics: 'Security metrics',
+  encryptionInventory: 'Encryption inventory',
+  vendorRegister: 'Vendor register',
+  incidentResponse: 'Incident response',
+  complianceConfig: 'Compliance config',
+  dataResidency: 'Data residency',
+  retentionPolicy: 'Retention policy',
+  auditLogSummary: 'Audit log summary',
+};
+
 export const sectionErrorSchema = z.object({ code: z.string(), message: z.string() });
 
 export const sectionResultSchema = z.object({

@@ -38,7 +38,7 @@ export function auditEvent(
   };
 }
 
-/** Small rendered files standing in for report.json, report.pdf and the catalogs. */
+/** Small rendered files standing in for report.json and the catalogs. */
 export function sampleFiles(accountId: string): BundleContent['files'] {
   const report = {
     version: '1.0.0',
@@ -57,8 +57,6 @@ export function sampleFiles(accountId: string): BundleContent['files'] {
     { name: 'encryption.csv', content: Buffer.from('id,algorithm\r\ntls,TLS 1.3\r\n') },
     { name: 'incident-response.md', content: Buffer.from('# Incident response\n') },
     { name: 'changes.json', content: Buffer.from('{"since":null}') },
-    // Stands in for the rendered PDF: the builder and verifier treat it as any listed file.
-    { name: 'report.pdf', content: Buffer.from('%PDF-1.7\n% stand-in report\n%%EOF\n') },
   ];
 }
 

@@ -109,6 +109,8 @@ export interface ApiAnswer {
   status: number;
   headers: Headers;
   text: string;
+  /** The body as received (PDF exports). */
+  bytes: Buffer;
   /** Parsed JSON body, or undefined when the body is not JSON (CSV exports). */
   json: unknown;
 }
@@ -128,14 +130,15 @@ export async function callApi(path: string, call: ApiCall = {}): Promise<ApiAnsw
     },
     body: call.body === undefined ? undefined : JSON.stringify(call.body),
   });
-  const text = await response.text();
+  const bytes = Buffer.from(await response.arrayBuffer());
+  const text = bytes.toString('utf8');
   let json: unknown;
   try {
     json = JSON.parse(text);
   } catch {
     json = undefined;
   }
-  return { status: response.status, headers: response.headers, text, json };
+  return { status: response.status, headers: response.headers, text, bytes, json };
 }
 
 export { eventually } from './eventually';

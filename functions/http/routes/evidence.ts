@@ -1,6 +1,12 @@
 import { liveAssessmentResults } from '../../compliance/evidenceExport';
+import { verifyInstructions } from '../../bundle/readme';
+import { exportComplianceForPeriod } from '../../compliance/export';
+import type { Deps } from '../../app/deps';
+import type { Caller } from '../../domain/caller';
 import { cachedReport } from '../../report/cache';
 import { sectionTableCsv } from '../../report/csv';
+import { reportPdfStream } from '../../report/pdf/reportPdf';
+import { windowStartOf } from '../../report/types';
 import {
   CSV_SECTION_SLUGS,
   CSV_TABLES,
@@ -9,15 +15,55 @@ import {
   type CsvSectionSlug,
 } from '../../schema/evidence';
 import { REPORT_VERSION, SECTION_SLUG_LIST } from '../../schema/report';
-import { accountRoute, type Route } from '../router';
+import type { EvidenceReport } from '../../schema/evidence';
+import { accountRoute, type ApiResponse, type Route } from '../router';
 
 const csvTablesNote = Object.entries(CSV_TABLES)
   .map(([slug, tables]) => `\`${slug}\`: ${tables.join(', ')}`)
   .join('; ');
 
+const LIVE_PDF_VERIFY_NOTE =
+  'This copy was generated live from the API and is not signed. The signed copy of a period is ' +
+  "report.pdf inside that quarter's evidence bundle, listed with its SHA-256 in the signed " +
+  'manifest.json. To check a bundle:\n\n';
+
+/**
+ * The live report as a PDF, streamed. The whole report also carries the control results,
+ * findings and incidents of the report window (30 days); one section is just that section.
+ */
+async function livePdf(
+  deps: Deps,
+  caller: Caller,
+  report: EvidenceReport,
+  section: string | undefined,
+  headers: Record<string, string>,
+): Promise<ApiResponse> {
+  const compliance = section
+    ? undefined
+    : await exportComplianceForPeriod(
+        deps,
+        caller.accountId,
+        windowStartOf(deps.now()),
+        deps.now(),
+      );
+  const body = reportPdfStream({
+    report,
+    accountName: caller.account.name,
+    cover: { kind: 'live', keyId: deps.signer().keyId },
+    compliance,
+    howToVerify: LIVE_PDF_VERIFY_NOTE + verifyInstructions(),
+  });
+  const filename = `${caller.accountId}-${section ?? 'soc2-evidence'}.pdf`;
+  return {
+    body,
+    contentType: 'application/pdf',
+    headers: { ...headers, 'Content-Disposition': `attachment; filename="${filename}"` },
+  };
+}
+
 /**
  * `GET /api/soc2-evidence`: the live evidence report, or one section, as JSON or (for tabular
- * sections) CSV. The router checks the token, the input and the caller's membership before the
+ * sections) CSV, or as a PDF. The router checks the token, the input and the caller's membership before the
  * cache or any evidence is touched.
  */
 export const evidenceRoutes: Route[] = [
@@ -39,7 +85,7 @@ export const evidenceRoutes: Route[] = [
         format:
           '`json` (default), `csv` (only with a section of: ' +
           CSV_SECTION_SLUGS.join(', ') +
-          ') or `oscal` (without a section).',
+          '), `pdf` (the report, or the section, for people; streamed) or `oscal` (without a section).',
         table: 'With format=csv: which table of the section.',
       },
       responses: {
@@ -50,13 +96,16 @@ export const evidenceRoutes: Route[] = [
             'X-Evidence-Complete': { schema: { type: 'string', enum: ['true', 'false'] } },
           },
           body: { id: 'EvidenceReport', schema: evidenceReportSchema },
-          otherContent: { 'text/csv': { schema: { type: 'string' } } },
+          otherContent: {
+            'text/csv': { schema: { type: 'string' } },
+            'application/pdf': { schema: { type: 'string', format: 'binary' } },
+          },
         },
       },
     },
     access: { permission: 'audit:read' },
     input: { in: 'query', schema: evidenceRequestSchema },
-    async handle({ deps, input: query }) {
+    async handle({ deps, caller, input: query }) {
       const slugs = query.section ? [query.section] : SECTION_SLUG_LIST;
       const { report, cache } = await cachedReport(deps, query.accountId, slugs);
       const headers = {
@@ -74,6 +123,7 @@ export const evidenceRoutes: Route[] = [
           },
         };
       }
+      if (query.format === 'pdf') return livePdf(deps, caller, report, query.section, headers);
       if (query.format !== 'csv') return { body: report, headers };
 
       // The schema admits format=csv only with a section that has tables.

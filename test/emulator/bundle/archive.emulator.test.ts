@@ -31,10 +31,13 @@ import type {
   IncidentDoc,
 } from '../../../functions/schema/compliance';
 import { subcollectionPath } from '../../../functions/schema/paths';
+import type { EvidenceReport } from '../../../functions/schema/evidence';
+import { SECTION_TITLES } from '../../../functions/schema/report';
 import { auditLogDoc, writeDocs } from '../../../scripts/seed/builders';
 import { opensslVerify, readZip, tempDir } from '../../support/bundleZip';
 import { BUILD_TIMEOUT_MS, heldQueue, pollApi } from '../../support/reportJobs';
 import { testDeps } from '../../support/deps';
+import { readPdf } from '../../support/reportFixtures';
 import { openApiErrors } from '../../support/openApiValidator';
 import {
   addMember,
@@ -77,6 +80,8 @@ async function download(objectPath: string, dir = tempDir()): Promise<string> {
 async function accountWithEvents(prefix: string): Promise<string> {
   const accountId = await createAccount(uniqueAccountId(prefix));
   await addMember(accountId, { role: 'owner' });
+  await addMember(accountId, { role: 'admin', displayName: 'Zoë Łukasiewicz' });
+  await addMember(accountId, { role: 'auditor', displayName: '山田太郎' });
   await writeDocs(db, [
     auditLogDoc(accountId, 'before-q3', { timestamp: new Date(Q3.start.getTime() - 1) }),
     auditLogDoc(accountId, 'at-q3-start', { timestamp: Q3.start }),
@@ -195,6 +200,26 @@ describe('quarterly evidence bundles in the emulator stack', () => {
     });
     expect(result.checks.filter((c) => !c.ok)).toEqual([]);
     expect(result.ok).toBe(true);
+  });
+
+  it('report.pdf reads back with every section title, every member, its fonts embedded', async () => {
+    const entries = new Map(await readZip(q3Path));
+    const report = JSON.parse(entries.get('report.json')!.toString('utf8')) as EvidenceReport;
+    const pdf = readPdf(entries.get('report.pdf')!, dir);
+    for (const title of Object.values(SECTION_TITLES)) expect(pdf.text).toContain(title);
+    const members = report.sections.accessReview!.data.members;
+    expect(members).toHaveLength(3);
+    for (const m of members) {
+      expect(pdf.text).toContain(m.email);
+      expect(pdf.text).toContain(m.displayName);
+    }
+    expect(pdf.text).toContain('Zoë Łukasiewicz');
+    expect(pdf.text).toContain('山田太郎');
+    expect(pdf.text).toContain(q3Manifest.merkle.root);
+    expect(pdf.pages).toBeGreaterThan(1);
+    expect(pdf.text).toContain(`Page ${pdf.pages} of ${pdf.pages}`);
+    expect(pdf.fonts.length).toBeGreaterThan(0);
+    for (const font of pdf.fonts) expect(font.embedded).toBe('yes');
   });
 
   it('openssl pkeyutl verifies manifest.sig over manifest.json', async () => {

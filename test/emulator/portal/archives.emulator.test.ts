@@ -8,7 +8,7 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Timestamp } from 'firebase-admin/firestore';
 import type { Browser, Page } from 'playwright-core';
-import type { Archive } from '../../../portal/src/api';
+import type { Archive, ReadyArchive } from '../../../portal/src/api';
 import { subcollectionPath } from '../../../functions/schema/paths';
 import { closeIdTokenApp } from '../../../scripts/localStack/idTokens';
 import { auditLogData } from '../../support/auditFixtures';
@@ -43,7 +43,7 @@ let accountId: string;
 let auditor: MemberFixture;
 let page: Page;
 let pageErrors: string[];
-let archives: Archive[];
+let archives: ReadyArchive[];
 /** The newest bundle's zip, downloaded through its signed URL. */
 let genuineZip: string;
 const dir = tempDir();
@@ -73,18 +73,18 @@ const asAuditor = async (path: string, query: Record<string, string> = {}) =>
   callApi(path, { token: await idTokenFor(auditor.uid), query: { accountId, ...query } });
 
 /** The list once every bundle is ready (the build may run in a task queue). */
-async function readyArchives(count: number): Promise<Archive[]> {
+async function readyArchives(count: number): Promise<ReadyArchive[]> {
   return eventually(
     async () => {
       const listed = (await asAuditor('/soc2-archives')).json as { archives: Archive[] };
-      const ready = listed.archives.filter((a) => (a.state ?? 'ready') === 'ready');
-      return ready.length === count ? listed.archives : undefined;
+      const ready = listed.archives.filter((a): a is ReadyArchive => a.state === 'ready');
+      return ready.length === count ? ready : undefined;
     },
     { timeoutMs: 90_000, what: `${count} ready bundles` },
   );
 }
 
-async function downloadZip(archive: Archive): Promise<Buffer> {
+async function downloadZip(archive: ReadyArchive): Promise<Buffer> {
   const answer = await asAuditor(`/soc2-archives/${archive.id}/download`);
   expect(answer.status).toBe(200);
   const response = await fetch((answer.json as { url: string }).url);

@@ -14,9 +14,11 @@ import {
   sampleCompliance,
   sampleFiles,
   tamper,
+  tempDir,
   truncate,
 } from '../../support/bundleZip';
 import { oscalErrors } from '../../support/oscalSchema';
+import { readPdf, sampleReport } from '../../support/reportFixtures';
 
 const publicKeyPem = rfc8032Key(0).publicPem;
 
@@ -42,6 +44,7 @@ function content(accountId = 'acme', overrides: Partial<BundleContent> = {}): Bu
     generatedAt: new Date('2026-10-01T02:00:00Z'),
     previousManifestSha256: null,
     files: sampleFiles(accountId),
+    report: sampleReport(accountId),
     compliance: sampleCompliance(overrides.period ?? QUARTER),
     events: fromArray(events),
     signer: testSigner(0),
@@ -116,6 +119,25 @@ describe('bundle build and offline verification', () => {
     }[];
     expect(evidence.map((e) => e.href)).toContain('compliance.json');
     for (const e of evidence) expect(e.props[0].value).toBe(signed.get(e.href));
+  });
+
+  it("report.pdf's cover prints what the signed manifest carries: Merkle root, events, hashes", async () => {
+    const entries = new Map(await readZip(bundlePath));
+    const { manifest } = await verifyBundle(bundlePath, { publicKeyPem });
+    const pdf = readPdf(entries.get('report.pdf')!, tempDir());
+    const cover = pdf.text.split('\f')[0];
+    const sha = (name: string) => manifest!.files.find((f) => f.name === name)!.sha256;
+    for (const fact of [
+      manifest!.merkle.root,
+      `${manifest!.eventCount} (${manifest!.malformedEventCount} stored malformed`,
+      manifest!.signature.keyId,
+      sha('report.json'),
+      sha('compliance.json'),
+      '2026-Q3',
+    ]) {
+      expect(cover).toContain(fact);
+    }
+    expect(pdf.text).toContain('npx soc2-evidence verify bundle.zip');
   });
 
   it('keeps a malformed event as a marked line instead of dropping it', async () => {

@@ -14,6 +14,7 @@ import {
   tamper,
   tempDir,
 } from '../../support/bundleZip';
+import { sampleReport } from '../../support/reportFixtures';
 
 async function run(args: string[]): Promise<{ code: number; out: string; err: string }> {
   const out: string[] = [];
@@ -43,6 +44,7 @@ describe('soc2-evidence verify', () => {
       accountId: 'acme',
       generatedAt: new Date('2026-10-01T02:00:00Z'),
       files: sampleFiles('acme'),
+      report: sampleReport('acme'),
       signer: testSigner(0),
     };
     const q2 = { id: '2026-Q2', start: new Date('2026-04-01T00:00:00Z'), end: QUARTER.start };

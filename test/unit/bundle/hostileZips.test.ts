@@ -13,6 +13,7 @@ import {
   sampleFiles,
   tempDir,
 } from '../../support/bundleZip';
+import { sampleReport } from '../../support/reportFixtures';
 import {
   centralRecord,
   deflatedEntry,
@@ -90,6 +91,7 @@ describe('soc2-evidence verify on hostile zips', () => {
       generatedAt: new Date('2026-10-01T02:00:00Z'),
       previousManifestSha256: null,
       files: sampleFiles('acme'),
+      report: sampleReport('acme'),
       compliance: sampleCompliance(QUARTER),
       events: fromArray([auditEvent('e1', QUARTER.start)]),
       signer: testSigner(0),

@@ -16,6 +16,7 @@ import {
   tamper,
 } from '../../support/bundleZip';
 import { deflatedEntry, repeatedDeflated, storedEntry, writeRawZip } from '../../support/rawZip';
+import { sampleReport } from '../../support/reportFixtures';
 
 /**
  * The portal's verifier (fflate reader, WebCrypto Ed25519, TypeScript SHA-256) against the CLI's
@@ -52,6 +53,7 @@ describe("the portal's in-browser verifier", () => {
         generatedAt: new Date('2026-10-01T02:00:00Z'),
         previousManifestSha256: null,
         files: sampleFiles('acme'),
+        report: sampleReport('acme'),
         compliance: sampleCompliance(QUARTER),
         events: fromArray(events),
         signer: testSigner(0),

@@ -55,9 +55,9 @@ describe('evidence query', () => {
     );
   });
 
-  it('refuses a format other than json, csv or oscal', () => {
+  it('refuses a format other than json, csv, pdf or oscal', () => {
     expect(rejection(evidenceQuerySchema, { accountId: 'a', format: 'xml' }).message).toBe(
-      'format: format must be json, csv or oscal',
+      'format: format must be json, csv, pdf or oscal',
     );
   });
 
@@ -96,7 +96,7 @@ describe('evidence query', () => {
         .sort(),
     ).toEqual(['accountId', 'format']);
     expect(error.message).toContain('accountId: ');
-    expect(error.message).toContain('format: format must be json, csv or oscal');
+    expect(error.message).toContain('format: format must be json, csv, pdf or oscal');
   });
 
   it('refuses a non-object query with a 400 naming the body', () => {

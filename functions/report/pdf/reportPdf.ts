@@ -1,0 +1,401 @@
+import { PassThrough, type Readable, type Writable } from 'node:stream';
+import type { ComplianceExport } from '../../compliance/export';
+import { CONTROLS } from '../../compliance/controlCatalog';
+import { utcDaysFrom } from '../../domain/time';
+import type { ControlDayDoc } from '../../schema/compliance';
+import type { EvidenceReport, EvidenceSection } from '../../schema/evidence';
+import { SECTION_SLUGS, SECTION_TITLES, type SectionKey } from '../../schema/report';
+import { COLORS, PdfComposer } from './composer';
+import { SECTION_RENDERERS, when, yesNo } from './sections';
+
+/**
+ * report.pdf: the evidence report for people. A cover, a table of contents with page numbers,
+ * every section with its status and collection time, control results with their trend over the
+ * period, findings, incidents, and how to verify.
+ *
+ * Rendered in two passes over the same data: the first lays the pages out and discards the bytes
+ * (to learn each chapter's page and the page count), the second writes them. Both stream page by
+ * page, so memory stays at the report data plus about one page.
+ */
+
+/** What a bundle's cover states. The manifest lists this PDF, so the PDF cannot print the
+ * manifest's own hash; it prints what the manifest will carry instead (see README, report.pdf). */
+export interface BundleCover {
+  kind: 'bundle';
+  period: { id: string; start: string; end: string };
+  keyId: string;
+  eventCount: number;
+  malformedEventCount: number;
+  merkleRoot: string;
+  previousManifestSha256: string | null;
+  /** Files of the bundle already hashed when the PDF is rendered (report.json, compliance.json, …). */
+  files: readonly { name: string; sha256: string }[];
+}
+
+/** The live report served by the API: not signed. */
+export interface LiveCover {
+  kind: 'live';
+  /** The key the account's bundles are signed with. */
+  keyId: string;
+}
+
+export interface ReportPdfInput {
+  report: EvidenceReport;
+  accountName?: string;
+  cover: BundleCover | LiveCover;
+  /** Control results, findings and incidents of the period; absent for a one-section export. */
+  compliance?: ComplianceExport;
+  /** The "how to verify" text (the bundle's README.txt). */
+  howToVerify: string;
+}
+
+interface Chapter {
+  anchor: string;
+  title: string;
+  /** "ok" / "degraded" for report sections; empty for the other chapters. */
+  status: string;
+  render(c: PdfComposer): Promise<void>;
+}
+
+/** The PDF as a stream; a failure while rendering destroys the stream with the error. */
+export function reportPdfStream(input: ReportPdfInput): Readable {
+  const out = new PassThrough();
+  renderReportPdf(input, out).then(
+    () => out.end(),
+    (error: unknown) => out.destroy(error instanceof Error ? error : new Error(String(error))),
+  );
+  return out;
+}
+
+/** Writes the PDF into `sink` (not ended here), waiting on it at every page. */
+export async function renderReportPdf(
+  input: ReportPdfInput,
+  sink: Writable,
+): Promise<{ pages: number }> {
+  const layout = await layOut(input, null, null);
+  const written = await layOut(input, sink, layout);
+  return { pages: written.page };
+}
+
+async function layOut(
+  input: ReportPdfInput,
+  sink: Writable | null,
+  previous: { page: number; anchors: Map<string, number> } | null,
+): Promise<PdfComposer> {
+  const chapters = chaptersOf(input);
+  const account = input.accountName
+    ? `${input.accountName} (${input.report.accountId})`
+    : input.report.accountId;
+  const scope = input.cover.kind === 'bundle' ? input.cover.period.id : 'live report';
+  const c = new PdfComposer(
+    { header: `SOC 2 evidence report · ${account} · ${scope}`, totalPages: previous?.page },
+    sink,
+    {
+      title: `SOC 2 evidence report, ${account}, ${scope}`,
+      createdAt: new Date(input.report.generatedAt),
+    },
+  );
+  await cover(c, input, account);
+  await c.heading('Contents', 1);
+  for (const chapter of chapters) {
+    const page = previous?.anchors.get(chapter.anchor);
+    await c.tocEntry(chapter.title, chapter.status, page ? String(page) : '', chapter.anchor);
+  }
+  for (const chapter of chapters) {
+    await c.heading(chapter.title, 1, chapter.anchor);
+    await chapter.render(c);
+  }
+  await c.end();
+  return c;
+}
+
+function chaptersOf(input: ReportPdfInput): Chapter[] {
+  const sections = (Object.values(SECTION_SLUGS) as SectionKey[]).flatMap((key): Chapter[] => {
+    const section = input.report.sections[key] as EvidenceSection<SectionKey> | undefined;
+    if (!section) return [];
+    return [
+      {
+        anchor: key,
+        title: SECTION_TITLES[key],
+        status: section.status,
+        render: (c) => sectionChapter(c, key, section),
+      },
+    ];
+  });
+  const compliance = input.compliance;
+  const period: Chapter[] = compliance
+    ? [
+        {
+          anchor: 'controls',
+          title: 'Control results',
+          status: '',
+          render: (c) => controlResults(c, compliance),
+        },
+        {
+          anchor: 'findings',
+          title: 'Findings',
+          status: '',
+          render: (c) => findings(c, compliance),
+        },
+        {
+          anchor: 'incidents',
+          title: 'Incidents',
+          status: '',
+          render: (c) => incidents(c, compliance),
+        },
+      ]
+    : [];
+  const verify: Chapter = {
+    anchor: 'verify',
+    title: 'How to verify',
+    status: '',
+    render: (c) => c.paragraph(input.howToVerify, { size: 8.5 }),
+  };
+  return [...sections, ...period, verify];
+}
+
+async function cover(c: PdfComposer, input: ReportPdfInput, account: string): Promise<void> {
+  await c.newPage();
+  c.space(120);
+  await c.paragraph('SOC 2 evidence report', { size: 24, bold: true });
+  await c.paragraph(account, { size: 14 });
+  c.space(24);
+  const report = input.report;
+  const common: [string, string][] = [
+    ['Account', account],
+    ['Generated at', when(report.generatedAt)],
+    [
+      'Report complete',
+      report.complete ? 'yes, every section ok' : 'no, see the degraded sections',
+    ],
+  ];
+  if (input.cover.kind === 'live') {
+    await c.facts(
+      [
+        ...common,
+        [
+          'Signature',
+          `none: a live copy. Quarterly bundles are signed with key ${input.cover.keyId}.`,
+        ],
+      ],
+      { size: 9 },
+    );
+    return;
+  }
+  const b = input.cover;
+  await c.facts(
+    [
+      ['Account', account],
+      [
+        'Period',
+        `${b.period.id}: ${when(b.period.start)} to ${when(b.period.end)} (end exclusive)`,
+      ],
+      ...common.slice(1),
+      ['Signing key id', b.keyId],
+      [
+        'Audit events',
+        `${b.eventCount} (${b.malformedEventCount} stored malformed, kept as found)`,
+      ],
+      ['Merkle root of audit-log.ndjson', b.merkleRoot],
+      ...b.files.map((f): [string, string] => [`SHA-256 of ${f.name}`, f.sha256]),
+      [
+        'Previous bundle manifest SHA-256',
+        b.previousManifestSha256 ?? 'none: first bundle of this account',
+      ],
+    ],
+    { size: 8.5 },
+  );
+  c.space(12);
+  await c.paragraph(
+    'How this copy ties to its bundle: manifest.json lists this PDF with its SHA-256, so the PDF ' +
+      'cannot print the manifest’s own hash. It prints what the signed manifest carries instead: ' +
+      'the manifest of the same bundle names this account, period and key id, has merkle.root and ' +
+      'eventCount equal to the values above, and lists each file above with the same SHA-256. ' +
+      'A printed copy whose values match a manifest that verifies belongs to that bundle.',
+    { size: 8.5, color: COLORS.muted },
+  );
+}
+
+async function sectionChapter<K extends SectionKey>(
+  c: PdfComposer,
+  key: K,
+  section: EvidenceSection<K>,
+): Promise<void> {
+  const ok = section.status === 'ok';
+  await c.paragraph(`Status: ${section.status} · collected ${when(section.generatedAt)}`, {
+    size: 9,
+    bold: !ok,
+    color: ok ? COLORS.ok : COLORS.bad,
+  });
+  if (section.error) {
+    await c.paragraph(`${section.error.code}: ${section.error.message}`, {
+      size: 9,
+      color: COLORS.bad,
+    });
+  }
+  c.space(4);
+  await SECTION_RENDERERS[key](c, section.data as never);
+}
+
+const DAY_COLORS: Record<string, string> = {
+  pass: COLORS.ok,
+  fail: COLORS.bad,
+  mixed: COLORS.warn,
+  other: COLORS.muted,
+  none: COLORS.none,
+};
+
+/** A day's outcome: a fail and a pass on the same day is "mixed" (a brief failure is not lost). */
+function dayOutcome(day: ControlDayDoc | undefined): keyof typeof DAY_COLORS {
+  if (!day) return 'none';
+  const seen = new Set(day.statusesSeen);
+  if (seen.has('fail')) return seen.has('pass') ? 'mixed' : 'fail';
+  return seen.has('pass') ? 'pass' : 'other';
+}
+
+async function controlResults(c: PdfComposer, compliance: ComplianceExport): Promise<void> {
+  const days = utcDaysFrom(
+    new Date(compliance.periodStart),
+    new Date(Date.parse(compliance.periodEnd) - 1),
+  );
+  const byControl = new Map<string, Map<string, ControlDayDoc>>();
+  for (const result of compliance.controlResults) {
+    const perDay = byControl.get(result.controlId) ?? new Map<string, ControlDayDoc>();
+    perDay.set(result.day, result);
+    byControl.set(result.controlId, perDay);
+  }
+  const rows = CONTROLS.map((control) => {
+    const perDay = byControl.get(control.id) ?? new Map<string, ControlDayDoc>();
+    const outcomes = days.map((day) => dayOutcome(perDay.get(day)));
+    const tally = (o: string) => outcomes.filter((x) => x === o).length;
+    const latestDay = [...perDay.keys()].sort().pop();
+    return {
+      control,
+      perDay,
+      outcomes,
+      tally,
+      latest: latestDay ? perDay.get(latestDay)!.last : null,
+    };
+  });
+  await c.paragraph(
+    `Daily results from ${days[0]} to ${days[days.length - 1]} (${days.length} days). Each square ` +
+      'is a UTC day: green pass, red fail, amber a fail and a pass the same day, grey not ' +
+      'applicable or inconclusive, light no stored result.' +
+      (compliance.malformedControlResults
+        ? ` ${compliance.malformedControlResults} stored daily results failed validation and are not shown.`
+        : ''),
+    { size: 9 },
+  );
+  await c.table(
+    [
+      { header: 'Control', width: 2, value: (r) => r.control.id, fit: 'word' },
+      { header: 'Criteria', width: 1, value: (r) => r.control.criteria.join(', ') },
+      { header: 'Latest', width: 1, value: (r) => r.latest?.status ?? 'no result' },
+      { header: 'Pass days', width: 0.8, value: (r) => String(r.tally('pass')) },
+      { header: 'Fail days', width: 0.8, value: (r) => String(r.tally('fail') + r.tally('mixed')) },
+      { header: 'Days without result', width: 1, value: (r) => String(r.tally('none')) },
+    ],
+    rows,
+  );
+  for (const row of rows) {
+    await c.heading(`${row.control.id}: ${row.control.name}`, 2);
+    await c.paragraph(
+      `${row.control.criteria.join(', ')} · test: ${row.control.test.description} Threshold: ${row.control.test.threshold}.`,
+      { size: 8.5 },
+    );
+    if (row.latest) {
+      await c.paragraph(
+        `Latest: ${row.latest.status} at ${when(row.latest.evaluatedAt)}, measured ${String(row.latest.measured)}. ${row.latest.detail}`,
+        { size: 8.5 },
+      );
+    }
+    await c.dayStrip(row.outcomes.map((o) => DAY_COLORS[o]));
+  }
+}
+
+async function findings(c: PdfComposer, compliance: ComplianceExport): Promise<void> {
+  await c.paragraph(
+    'Findings open at any time in the period, with their state at the period end.',
+    {
+      size: 9,
+    },
+  );
+  await c.table(
+    [
+      { header: 'Finding', width: 3, value: (f) => f.title },
+      { header: 'Control', width: 1.6, value: (f) => f.controlId, fit: 'word' },
+      { header: 'Severity', width: 0.8, value: (f) => f.severity },
+      { header: 'Status', width: 1, value: (f) => f.status },
+      { header: 'Source', width: 0.9, value: (f) => f.source },
+      { header: 'Due', width: 1, value: (f) => f.dueDate },
+      { header: 'Opened', width: 1.4, value: (f) => when(f.createdAt), fit: 'line' },
+    ],
+    compliance.findings,
+    { empty: 'No findings in the period.' },
+  );
+  for (const f of compliance.findings) {
+    await c.heading(f.title, 2);
+    await c.paragraph(f.description, { size: 8.5 });
+    await c.paragraph(`Remediation plan: ${f.remediationPlan}`, { size: 8.5 });
+  }
+  await malformedIds(c, compliance.malformed.findings);
+}
+
+async function incidents(c: PdfComposer, compliance: ComplianceExport): Promise<void> {
+  await c.paragraph(
+    'Incidents open at any time in the period, with first-response SLA compliance.',
+    {
+      size: 9,
+    },
+  );
+  await c.table(
+    [
+      { header: 'Incident', width: 3, value: (i) => i.title },
+      { header: 'Severity', width: 0.8, value: (i) => i.severity },
+      { header: 'Phase', width: 1.4, value: (i) => i.phase },
+      { header: 'Detected', width: 1.5, value: (i) => when(i.detectedAt), fit: 'line' },
+      {
+        header: 'First response',
+        width: 1.5,
+        value: (i) => when(i.responseSla.firstResponseAt),
+        fit: 'line',
+      },
+      {
+        header: 'SLA',
+        width: 1.2,
+        value: (i) => `${i.responseSla.state} (${i.responseSla.responseSlaMinutes} min)`,
+      },
+    ],
+    compliance.incidents,
+    { empty: 'No incidents in the period.' },
+  );
+  for (const i of compliance.incidents) {
+    await c.heading(i.title, 2);
+    await c.paragraph(i.description, { size: 8.5 });
+    await c.paragraph(
+      `Affected systems: ${i.affectedSystems.join(', ') || '—'} · SLA breached: ${yesNo(i.responseSla.breached)}`,
+      {
+        size: 8.5,
+      },
+    );
+    await c.table(
+      [
+        { header: 'When', width: 1.4, value: (e) => when(e.at), fit: 'line' },
+        { header: 'Kind', width: 1, value: (e) => e.kind },
+        { header: 'By', width: 1.4, value: (e) => e.by, fit: 'word' },
+        { header: 'What happened', width: 4, value: (e) => e.description },
+      ],
+      i.timeline,
+      { empty: 'No timeline entries.' },
+    );
+  }
+  await malformedIds(c, compliance.malformed.incidents);
+}
+
+async function malformedIds(c: PdfComposer, malformed: readonly { id: string }[]): Promise<void> {
+  if (malformed.length === 0) return;
+  await c.paragraph(
+    `Stored but failing validation (listed, not dropped): ${malformed.map((m) => m.id).join(', ')}`,
+    { size: 8.5, color: COLORS.bad },
+  );
+}
