@@ -112,9 +112,9 @@ export function RecordForm(props: {
     }
   };
   return (
-    <form class="record" aria-labelledby={`${props.id}-title`} onSubmit={onSubmit}>
+    <form class="record" aria-labelledby={`${props.id}-legend`} onSubmit={onSubmit}>
       <fieldset>
-        <legend id={`${props.id}-title`}>{props.title}</legend>
+        <legend id={`${props.id}-legend`}>{props.title}</legend>
         {props.fields.map((spec) => {
           const id = `${props.id}-${spec.name}`;
           return (

@@ -7,6 +7,7 @@ import type { Locator } from 'playwright-core';
 import { storeFinding, utcDayAgo } from '../../support/complianceFixtures';
 import {
   browserPerFile,
+  portalOrigin,
   screenshot,
   seriousAccessibilityViolations,
   signIn,
@@ -185,12 +186,16 @@ describe('findings page', () => {
   });
 
   it('tells a member about permission on both pages', async () => {
-    for (const path of [findingsPath(), incidentsPath()]) {
-      await signIn(session.page, member, PASSWORD, path);
+    const expectPermissionOnly = async () => {
       await session.page.getByText(/permission/).waitFor();
       expect(await session.page.getByRole('table').count()).toBe(0);
       expect(await session.page.locator('form').count()).toBe(0);
-    }
+    };
+    await signIn(session.page, member, PASSWORD, findingsPath());
+    await expectPermissionOnly();
+    // Signed in (Firebase keeps the session), the next page opens without the sign-in form.
+    await session.page.goto(`${portalOrigin()}${incidentsPath()}`);
+    await expectPermissionOnly();
     expect(errorsBut(403)).toEqual([]);
   });
 });

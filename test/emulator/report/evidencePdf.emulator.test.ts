@@ -87,7 +87,7 @@ describe('GET /api/soc2-evidence?format=pdf', () => {
       query: { accountId, format: 'docx' },
     });
     expect(answer.status).toBe(400);
-    expect(answer.text).toContain('format must be json, csv or pdf');
+    expect(answer.text).toContain('format must be json, csv, pdf or oscal');
   });
 
   it('a member without audit:read gets 403 and no PDF; no token gets 401', async () => {
