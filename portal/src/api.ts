@@ -211,6 +211,15 @@ export function apiClient(token: TokenSource) {
       section: S,
       table: CsvTable<S>,
     ) => (await call(token, '/soc2-evidence', { accountId, section, table, format: 'csv' })).blob(),
+    /** The live report, or one section, as a PDF for people (not signed: bundles are). */
+    evidencePdf: async (accountId: string, section?: string) =>
+      (
+        await call(token, '/soc2-evidence', {
+          accountId,
+          ...(section ? { section } : {}),
+          format: 'pdf',
+        })
+      ).blob(),
   };
 }
 

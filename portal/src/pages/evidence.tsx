@@ -30,24 +30,40 @@ const CSV_TABLES: { [S in CsvSectionSlug]: readonly CsvTable<S>[] } = {
   'audit-log-summary': ['actions'],
 };
 
-function CsvLinks({ api, accountId, slug }: { api: Api; accountId: string; slug: string }) {
-  if (!(slug in CSV_TABLES)) return null;
+/** A link that fetches a file with the caller's token on click and saves it. */
+function DownloadLink(props: { filename: string; fetch: () => Promise<Blob>; label: string }) {
+  const onClick = (event: MouseEvent) => {
+    event.preventDefault();
+    void props.fetch().then((blob) => saveBlob(blob, props.filename));
+  };
+  return (
+    <a href={`#${props.filename}`} onClick={onClick}>
+      {props.label}
+    </a>
+  );
+}
+
+/** A section's downloads: its PDF, and a CSV per table where the API has tables for it. */
+function SectionDownloads(props: { api: Api; accountId: string; slug: string; heading: string }) {
+  const { api, accountId, slug } = props;
   const section = slug as CsvSectionSlug;
-  const tables = CSV_TABLES[section] as readonly CsvTable<typeof section>[];
+  const tables =
+    slug in CSV_TABLES ? (CSV_TABLES[section] as readonly CsvTable<typeof section>[]) : [];
   return (
     <p class="downloads">
-      {tables.map((table) => {
-        const filename = `${accountId}-${section}-${table}.csv`;
-        const onClick = (event: MouseEvent) => {
-          event.preventDefault();
-          void api.evidenceCsv(accountId, section, table).then((blob) => saveBlob(blob, filename));
-        };
-        return (
-          <a key={table} href={`#${filename}`} onClick={onClick}>
-            Download {table} CSV
-          </a>
-        );
-      })}
+      <DownloadLink
+        filename={`${accountId}-${slug}.pdf`}
+        fetch={() => api.evidencePdf(accountId, slug)}
+        label={`Download ${props.heading} PDF`}
+      />
+      {tables.map((table) => (
+        <DownloadLink
+          key={table}
+          filename={`${accountId}-${section}-${table}.csv`}
+          fetch={() => api.evidenceCsv(accountId, section, table)}
+          label={`Download ${table} CSV`}
+        />
+      ))}
     </p>
   );
 }
@@ -113,7 +129,12 @@ function Section(props: {
               Degraded: {result.error.code}: {result.error.message}
             </p>
           )}
-          <CsvLinks api={props.api} accountId={props.accountId} slug={slug} />
+          <SectionDownloads
+            api={props.api}
+            accountId={props.accountId}
+            slug={slug}
+            heading={heading}
+          />
           {key === 'accessReview' ? (
             <>
               <AccessReviewTables data={result.data as AccessReview} />
@@ -139,7 +160,12 @@ export function EvidencePage({ api, accountId }: { api: Api; accountId: string }
           <>
             <p>
               Report generated {utcTime(report.generatedAt)}
-              {report.complete ? '' : '; incomplete: some sections are degraded'}.
+              {report.complete ? '' : '; incomplete: some sections are degraded'}.{' '}
+              <DownloadLink
+                filename={`${accountId}-soc2-evidence.pdf`}
+                fetch={() => api.evidencePdf(accountId)}
+                label="Download the report as PDF"
+              />
             </p>
             {SECTIONS.map((s) => (
               <Section

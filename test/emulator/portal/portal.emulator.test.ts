@@ -3,6 +3,7 @@
  * dashboard, the evidence, the permission message, deep links, no console errors, the security
  * headers. Values shown are checked against what the API answers the same user.
  */
+import { execFileSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import { Timestamp } from 'firebase-admin/firestore';
 import type { Browser, Page } from 'playwright-core';
@@ -164,6 +165,26 @@ describe('portal', () => {
     expect(download.suggestedFilename()).toBe(`${accountId}-access-review-members.csv`);
     const csv = fs.readFileSync((await download.path())!, 'utf8');
     expect(csv).toContain(auditor.email);
+    expect(pageErrors).toEqual([]);
+  });
+
+  it('downloads the report and a section as PDF, whose text names the section and the members', async () => {
+    await signIn(auditor, `/accounts/${accountId}/evidence`);
+    for (const [link, filename] of [
+      ['Download the report as PDF', `${accountId}-soc2-evidence.pdf`],
+      ['Download Access review PDF', `${accountId}-access-review.pdf`],
+    ]) {
+      const [download] = await Promise.all([
+        page.waitForEvent('download'),
+        page.getByRole('link', { name: link }).click(),
+      ]);
+      expect(download.suggestedFilename()).toBe(filename);
+      const text = execFileSync('pdftotext', ['-layout', (await download.path())!, '-'], {
+        encoding: 'utf8',
+      });
+      expect(text).toContain('Access review');
+      expect(text).toContain(auditor.email);
+    }
     expect(pageErrors).toEqual([]);
   });
 
