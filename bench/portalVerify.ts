@@ -78,7 +78,7 @@ const stopWatching = (page: Page) =>
 async function verifyOnce(page: Page, origin: string, zip: string) {
   // Generous waits: the page and the key come through the emulators, slow on a busy machine.
   await page.goto(`${origin}/verify`, { timeout: 180_000 });
-  await page.getByText('Published key').waitFor({ timeout: 180_000 });
+  await page.getByText('Published key', { exact: true }).waitFor({ timeout: 180_000 });
   await page.getByLabel('Bundle').setInputFiles(zip);
   await startWatching(page);
   const started = performance.now();
