@@ -8,8 +8,9 @@ import type { EvidenceReport } from '../functions/schema/evidence';
 import { REPORT_VERSION, SECTION_SLUGS, type SectionKey } from '../functions/schema/report';
 
 /**
- * Synthetic bundles for the benchmarks: real builder, Merkle accumulation, zip and signing; only
- * the events are generated (in the order Firestore would yield them).
+ * Synthetic bundles for the benchmarks: real builder, Merkle accumulation, zip, report.pdf
+ * rendering and signing; the events (in the order Firestore would yield them) and the report
+ * (every section's empty data plus MEMBERS members) are generated.
  */
 
 export const PERIOD = parseQuarter('2026-Q3');
