@@ -11,6 +11,10 @@ export const when = (iso: string | null | undefined): string =>
 export const yesNo = (value: boolean | null | undefined): string =>
   value === null || value === undefined ? '—' : value ? 'yes' : 'no';
 
+/** `7 years`, `1 year`, `2.5 hours`: a catalog value with its unit. */
+export const duration = (value: number, unit: string): string =>
+  `${value} ${value === 1 ? unit.replace(/s$/, '') : unit}`;
+
 const list = (values: readonly string[]) => (values.length ? values.join(', ') : '—');
 
 /** `{key: count}` as rows, largest first. */
@@ -244,6 +248,27 @@ const incidentResponse: SectionRenderer<'incidentResponse'> = async (c, data) =>
       procedure.steps,
     );
   }
+  await c.heading('Business continuity targets', 2);
+  await c.table(
+    [
+      { header: 'Metric', width: 2, value: (t) => `${t.metric}: ${t.name}` },
+      { header: 'Target', width: 0.8, value: (t) => duration(t.target, t.unit) },
+      { header: 'Current', width: 0.8, value: (t) => duration(t.current, t.unit) },
+      { header: 'Met', width: 0.5, value: (t) => yesNo(t.met) },
+      { header: 'Measured by', width: 3.2, value: (t) => t.measuredBy },
+    ],
+    data.continuityTargets,
+  );
+  await c.heading('Backup strategy', 2);
+  await c.table(
+    [
+      { header: 'Data', width: 2.4, value: (b) => b.dataType },
+      { header: 'Frequency', width: 1.8, value: (b) => b.frequency },
+      { header: 'Retention', width: 0.9, value: (b) => duration(b.retention, b.retentionUnit) },
+      { header: 'Location', width: 2.2, value: (b) => b.location },
+    ],
+    data.backupStrategy,
+  );
 };
 
 const complianceConfig: SectionRenderer<'complianceConfig'> = async (c, data) => {
@@ -275,6 +300,16 @@ const retentionPolicy: SectionRenderer<'retentionPolicy'> = async (c, data) => {
     ['Audit events kept', `${data.auditLogDays} days`],
     ...Object.entries(data.otherPeriodsDays).map(([k, d]): [string, string] => [k, `${d} days`]),
   ]);
+  await c.heading('Log retention classes', 2);
+  await c.table(
+    [
+      { header: 'Class', width: 1.2, value: (l) => l.name },
+      { header: 'Kept for', width: 0.8, value: (l) => duration(l.retention, l.retentionUnit) },
+      { header: 'Contents', width: 3, value: (l) => l.contents },
+      { header: 'Storage', width: 2.2, value: (l) => l.storage },
+    ],
+    data.logRetentionClasses,
+  );
 };
 
 const auditLogSummary: SectionRenderer<'auditLogSummary'> = async (c, data) => {
