@@ -172,7 +172,7 @@ export function accessReviewReportPdf(section: AccessReviewSection, meta: Report
 }
 
 type SlaCounts = ReturnType<typeof slaCompliance>;
-const percent = (value: number | null) => (value === null ? '—' : `${value} %`);
+const percent = (value: number | null) => (value === null ? '—' : `${value}%`);
 
 /** The incident report as a PDF: first-response SLA compliance overall and per severity, then each incident. */
 export function incidentReportPdf(
