@@ -81,7 +81,12 @@ export type IncidentRunbook = z.output<typeof incidentRunbookSchema>;
 
 /** A length of time as people state it: `7 years`, `90 days`. */
 export const DURATION_UNITS = ['minutes', 'hours', 'days', 'years'] as const;
-export type DurationUnit = (typeof DURATION_UNITS)[number];
+
+/** How long something is kept, in `retentionUnit`. */
+const retentionPeriod = {
+  retention: z.number().int().positive(),
+  retentionUnit: z.enum(DURATION_UNITS),
+};
 
 export const CONTINUITY_METRICS = ['RTO', 'RPO', 'MTTR'] as const;
 export const continuityTargetSchema = z.object({
@@ -95,20 +100,17 @@ export const continuityTargetSchema = z.object({
   /** Where the current value comes from, so an auditor can ask for that record. */
   measuredBy: z.string().min(10),
 });
-export type ContinuityTarget = z.output<typeof continuityTargetSchema>;
 
 export const backupSchema = z.object({
   id: z.string().regex(/^[a-z0-9-]+$/),
   dataType: z.string().min(3),
   /** How often a restorable copy is taken, in words (a schedule or "continuous"). */
   frequency: z.string().min(3),
-  /** How long each copy is kept, in `retentionUnit`. */
-  retention: z.number().int().positive(),
-  retentionUnit: z.enum(DURATION_UNITS),
-  /** Where the copies live (service, region); never the same failure domain alone. */
+  /** How long each copy is kept. */
+  ...retentionPeriod,
+  /** Where the copies live (service, region). */
   location: z.string().min(3),
 });
-export type Backup = z.output<typeof backupSchema>;
 
 export const businessContinuitySchema = z.object({
   targets: z.array(continuityTargetSchema).length(CONTINUITY_METRICS.length),
@@ -121,8 +123,7 @@ export const logRetentionClassSchema = z.object({
   name: z.string().min(3),
   /** Which logs belong to the class. */
   contents: z.string().min(10),
-  retention: z.number().int().positive(),
-  retentionUnit: z.enum(DURATION_UNITS),
+  ...retentionPeriod,
   /** Where the class is kept, and what stops early deletion. */
   storage: z.string().min(3),
 });
