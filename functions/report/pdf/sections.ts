@@ -1,3 +1,4 @@
+import { durationText } from '../../domain/time';
 import type { SectionDataMap } from '../../schema/evidence';
 import type { SectionKey } from '../../schema/report';
 import type { PdfComposer } from './composer';
@@ -10,10 +11,6 @@ export const when = (iso: string | null | undefined): string =>
 
 export const yesNo = (value: boolean | null | undefined): string =>
   value === null || value === undefined ? '—' : value ? 'yes' : 'no';
-
-/** `7 years`, `1 year`, `2.5 hours`: a catalog value with its unit. */
-export const duration = (value: number, unit: string): string =>
-  `${value} ${value === 1 ? unit.replace(/s$/, '') : unit}`;
 
 const list = (values: readonly string[]) => (values.length ? values.join(', ') : '—');
 
@@ -252,8 +249,8 @@ const incidentResponse: SectionRenderer<'incidentResponse'> = async (c, data) =>
   await c.table(
     [
       { header: 'Metric', width: 2, value: (t) => `${t.metric}: ${t.name}` },
-      { header: 'Target', width: 0.8, value: (t) => duration(t.target, t.unit) },
-      { header: 'Current', width: 0.8, value: (t) => duration(t.current, t.unit) },
+      { header: 'Target', width: 0.8, value: (t) => durationText(t.target, t.unit) },
+      { header: 'Current', width: 0.8, value: (t) => durationText(t.current, t.unit) },
       { header: 'Met', width: 0.5, value: (t) => yesNo(t.met) },
       { header: 'Measured by', width: 3.2, value: (t) => t.measuredBy },
     ],
@@ -264,7 +261,7 @@ const incidentResponse: SectionRenderer<'incidentResponse'> = async (c, data) =>
     [
       { header: 'Data', width: 2.4, value: (b) => b.dataType },
       { header: 'Frequency', width: 1.8, value: (b) => b.frequency },
-      { header: 'Retention', width: 0.9, value: (b) => duration(b.retention, b.retentionUnit) },
+      { header: 'Retention', width: 0.9, value: (b) => durationText(b.retention, b.retentionUnit) },
       { header: 'Location', width: 2.2, value: (b) => b.location },
     ],
     data.backupStrategy,
@@ -304,7 +301,7 @@ const retentionPolicy: SectionRenderer<'retentionPolicy'> = async (c, data) => {
   await c.table(
     [
       { header: 'Class', width: 1.2, value: (l) => l.name },
-      { header: 'Kept for', width: 0.8, value: (l) => duration(l.retention, l.retentionUnit) },
+      { header: 'Kept for', width: 0.8, value: (l) => durationText(l.retention, l.retentionUnit) },
       { header: 'Contents', width: 3, value: (l) => l.contents },
       { header: 'Storage', width: 2.2, value: (l) => l.storage },
     ],
