@@ -174,7 +174,10 @@ export function accessReviewReportPdf(section: AccessReviewSection, meta: Report
 type SlaCounts = ReturnType<typeof slaCompliance>;
 const percent = (value: number | null) => (value === null ? '—' : `${value}%`);
 
-/** The incident report as a PDF: first-response SLA compliance overall and per severity, then each incident. */
+/**
+ * The incident report as a PDF: first-response SLA compliance overall and per severity, then each
+ * incident of the period with its timeline.
+ */
 export function incidentReportPdf(
   compliance: Pick<ComplianceExport, 'incidents' | 'malformed'>,
   meta: ReportMeta,
