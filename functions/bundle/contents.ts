@@ -9,6 +9,7 @@ import type {
   SectionDataMap,
 } from '../schema/evidence';
 import type { SectionKey } from '../schema/report';
+import { durationText } from '../domain/time';
 import { accessReviewCsv, encryptionCsv, vendorsCsv } from '../report/csv';
 import type { Period } from './period';
 
@@ -129,7 +130,14 @@ export function diffSnapshots(previous: StateSnapshot | null, current: StateSnap
   };
 }
 
-/** incident-response.md: the runbook as a document an auditor can read. */
+/** A markdown table row; a `|` inside a cell is escaped so it cannot start another column. */
+const markdownRow = (cells: readonly string[]) =>
+  `| ${cells.map((cell) => cell.replace(/\|/g, '\\|')).join(' | ')} |`;
+
+/**
+ * incident-response.md: the runbook as a document an auditor can read, with the business
+ * continuity targets and backup strategy recovery relies on.
+ */
 export function incidentResponseMarkdown(runbook: IncidentResponse | undefined): string {
   if (!runbook) {
     return '# Incident response\n\nThe runbook could not be rendered; see report.json (incidentResponse).\n';
@@ -143,9 +151,7 @@ export function incidentResponseMarkdown(runbook: IncidentResponse | undefined):
     '|---|---|---|---|',
   ];
   for (const s of runbook.severities) {
-    lines.push(
-      `| ${s.severity} | ${s.name} | ${s.responseSlaMinutes} | ${s.description.replace(/\|/g, '\\|')} |`,
-    );
+    lines.push(markdownRow([s.severity, s.name, String(s.responseSlaMinutes), s.description]));
   }
   for (const p of runbook.procedures) {
     lines.push(
@@ -161,6 +167,35 @@ export function incidentResponseMarkdown(runbook: IncidentResponse | undefined):
       );
     }
   }
+  lines.push(
+    '',
+    '## Business continuity targets',
+    '',
+    '| Metric | Target | Current | Met | Measured by |',
+    '|---|---|---|---|---|',
+    ...runbook.continuityTargets.map((t) =>
+      markdownRow([
+        `${t.metric}: ${t.name}`,
+        durationText(t.target, t.unit),
+        durationText(t.current, t.unit),
+        t.met ? 'yes' : 'no',
+        t.measuredBy,
+      ]),
+    ),
+    '',
+    '## Backup strategy',
+    '',
+    '| Data | Frequency | Retention | Location |',
+    '|---|---|---|---|',
+    ...runbook.backupStrategy.map((b) =>
+      markdownRow([
+        b.dataType,
+        b.frequency,
+        durationText(b.retention, b.retentionUnit),
+        b.location,
+      ]),
+    ),
+  );
   return `${lines.join('\n')}\n`;
 }
 

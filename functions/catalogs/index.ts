@@ -1,7 +1,15 @@
 import { z } from 'zod';
-import { encryptionControlSchema, incidentRunbookSchema, vendorSchema } from '../schema/catalogs';
+import {
+  businessContinuitySchema,
+  encryptionControlSchema,
+  incidentRunbookSchema,
+  logRetentionClassSchema,
+  vendorSchema,
+} from '../schema/catalogs';
+import { BUSINESS_CONTINUITY } from './businessContinuity';
 import { ENCRYPTION_CONTROLS } from './encryption';
 import { INCIDENT_RUNBOOK } from './incidentResponse';
+import { LOG_RETENTION_CLASSES } from './logRetention';
 import { VENDORS } from './vendors';
 
 /** Deep freeze: a report section must never be able to alter the published catalog. */
@@ -43,6 +51,21 @@ export const CATALOGS = frozen({
     'incidentResponse',
     incidentRunbookSchema.refine((r) => uniqueIds(r.procedures), 'procedure ids must be unique'),
     INCIDENT_RUNBOOK,
+  ),
+  businessContinuity: parseCatalog(
+    'businessContinuity',
+    businessContinuitySchema
+      .refine(
+        (b) => new Set(b.targets.map((t) => t.metric)).size === b.targets.length,
+        'one target per metric',
+      )
+      .refine((b) => uniqueIds(b.backups), 'backup ids must be unique'),
+    BUSINESS_CONTINUITY,
+  ),
+  logRetention: parseCatalog(
+    'logRetention',
+    z.array(logRetentionClassSchema).refine(uniqueIds, 'log retention class ids must be unique'),
+    LOG_RETENTION_CLASSES,
   ),
 });
 export type Catalogs = typeof CATALOGS;

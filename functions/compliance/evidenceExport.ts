@@ -2,6 +2,14 @@ import type { Deps } from '../app/deps';
 import { customPeriod } from '../bundle/period';
 import { cachedReport } from '../report/cache';
 import { renderCsv, type CsvColumn } from '../report/csv';
+import { coverPage, pdfStream } from '../report/pdf/document';
+import {
+  accountLabel,
+  periodChapters,
+  sectionChapters,
+  unsignedNote,
+} from '../report/pdf/reportPdf';
+import { when } from '../report/pdf/sections';
 import {
   UNRESOLVED_FINDING_STATUSES,
   type ControlDayDoc,
@@ -84,6 +92,40 @@ export function evidenceExportCsv(exported: EvidenceExport): string {
     criteria: controls.get(d.controlId)?.criteria.join('; ') ?? '',
   }));
   return renderCsv(DAY_COLUMNS, rows);
+}
+
+/**
+ * The export as a PDF for people, streamed: a cover naming the criteria and the period, the
+ * controls mapped to them with their daily results, the findings and incidents of the period,
+ * then the report sections those controls read. Generated on request, so not signed.
+ */
+export function evidenceExportPdf(
+  exported: EvidenceExport,
+  accountName: string | undefined,
+  keyId: string,
+) {
+  const account = accountLabel(exported.accountId, accountName);
+  const criteria = exported.criteria.join(', ');
+  const days = `${exported.periodStart.slice(0, 10)} to ${exported.periodEnd.slice(0, 10)}`;
+  return pdfStream({
+    header: `SOC 2 evidence export · ${account} · ${criteria} · ${days}`,
+    title: `SOC 2 evidence export, ${account}, ${criteria}, ${days}`,
+    createdAt: new Date(exported.generatedAt),
+    cover: (c) =>
+      coverPage(c, 'SOC 2 evidence export', account, [
+        ['Account', account],
+        ['Criteria', criteria],
+        ['Period', `${when(exported.periodStart)} to ${when(exported.periodEnd)} (end exclusive)`],
+        ['Generated at', when(exported.generatedAt)],
+        ['Controls', exported.controls.map((c) => c.id).join(', ')],
+        [
+          'Report sections read',
+          exported.report.complete ? 'complete' : 'incomplete: see the degraded sections',
+        ],
+        ['Signature', unsignedNote(keyId)],
+      ]),
+    chapters: [...periodChapters(exported, exported.controls), ...sectionChapters(exported.report)],
+  });
 }
 
 const malformedRemark = (count: number) =>

@@ -54,3 +54,7 @@ export function utcDaysFrom(from: Date, to: Date): string[] {
 
 /** Remainder with the sign of the divisor, so instants before 1970 land on their own day. */
 const mod = (n: number, m: number) => ((n % m) + m) % m;
+
+/** A length of time as people read it: `7 years`, `1 year`, `2.5 hours`. */
+export const durationText = (value: number, unit: string): string =>
+  `${value} ${value === 1 ? unit.replace(/s$/, '') : unit}`;

@@ -5,6 +5,8 @@ import {
   type CsvSectionSlug,
   type EncryptionInventory,
   type EvidenceReport,
+  type IncidentResponse,
+  type RetentionPolicy,
   type SectionDataMap,
   type VendorRegister,
 } from '../schema/evidence';
@@ -138,6 +140,47 @@ export const auditLogSummaryCsv = (data: SectionDataMap['auditLogSummary']) =>
       .sort((a, b) => b.count - a.count || a.action.localeCompare(b.action)),
   );
 
+type TargetRow = IncidentResponse['continuityTargets'][number];
+const CONTINUITY_COLUMNS: CsvColumn<TargetRow>[] = [
+  { header: 'metric', value: (t) => t.metric },
+  { header: 'name', value: (t) => t.name },
+  { header: 'target', value: (t) => t.target },
+  { header: 'current', value: (t) => t.current },
+  { header: 'unit', value: (t) => t.unit },
+  { header: 'met', value: (t) => t.met },
+  { header: 'measuredBy', value: (t) => t.measuredBy },
+];
+
+/** Business continuity objectives: one row per metric (RTO, RPO, MTTR). */
+export const continuityTargetsCsv = (data: IncidentResponse) =>
+  renderCsv(CONTINUITY_COLUMNS, data.continuityTargets);
+
+type BackupRow = IncidentResponse['backupStrategy'][number];
+const BACKUP_COLUMNS: CsvColumn<BackupRow>[] = [
+  { header: 'id', value: (b) => b.id },
+  { header: 'dataType', value: (b) => b.dataType },
+  { header: 'frequency', value: (b) => b.frequency },
+  { header: 'retention', value: (b) => b.retention },
+  { header: 'retentionUnit', value: (b) => b.retentionUnit },
+  { header: 'location', value: (b) => b.location },
+];
+
+export const backupsCsv = (data: IncidentResponse) =>
+  renderCsv(BACKUP_COLUMNS, data.backupStrategy);
+
+type LogClassRow = RetentionPolicy['logRetentionClasses'][number];
+const LOG_RETENTION_COLUMNS: CsvColumn<LogClassRow>[] = [
+  { header: 'id', value: (l) => l.id },
+  { header: 'name', value: (l) => l.name },
+  { header: 'contents', value: (l) => l.contents },
+  { header: 'retention', value: (l) => l.retention },
+  { header: 'retentionUnit', value: (l) => l.retentionUnit },
+  { header: 'storage', value: (l) => l.storage },
+];
+
+export const logRetentionCsv = (data: RetentionPolicy) =>
+  renderCsv(LOG_RETENTION_COLUMNS, data.logRetentionClasses);
+
 /** `(section, table)` → renderer over that section's data; the first table is the default. */
 const SECTION_TABLES: {
   [S in CsvSectionSlug]: Record<(typeof CSV_TABLES)[S][number], (data: never) => string>;
@@ -146,6 +189,8 @@ const SECTION_TABLES: {
   'vendor-register': { vendors: vendorsCsv },
   'encryption-inventory': { controls: encryptionCsv },
   'audit-log-summary': { actions: auditLogSummaryCsv },
+  'incident-response': { 'continuity-targets': continuityTargetsCsv, backups: backupsCsv },
+  'retention-policy': { 'log-retention': logRetentionCsv },
 };
 
 /** Renders one table of a section of a report (the route has validated the pair). */

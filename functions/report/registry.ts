@@ -74,7 +74,8 @@ export const SECTIONS: SectionRegistry = {
     malformedCount: noDocuments,
   },
   incidentResponse: {
-    compute: async () => computeIncidentResponse(CATALOGS.incidentResponse),
+    compute: async () =>
+      computeIncidentResponse(CATALOGS.incidentResponse, CATALOGS.businessContinuity),
     empty: emptyIncidentResponse,
     malformedCount: noDocuments,
   },
@@ -89,7 +90,8 @@ export const SECTIONS: SectionRegistry = {
     malformedCount: noDocuments,
   },
   retentionPolicy: {
-    compute: async (sources) => computeRetentionPolicy(await sources.complianceSettings()),
+    compute: async (sources) =>
+      computeRetentionPolicy(await sources.complianceSettings(), CATALOGS.logRetention),
     empty: emptyRetentionPolicy,
     malformedCount: noDocuments,
   },

@@ -1,4 +1,3 @@
-import { createHash } from 'node:crypto';
 import { Readable } from 'node:stream';
 import type { Deps } from '../app/deps';
 import { ObjectExistsError, type EvidenceStore } from '../adapters/storage';
@@ -8,36 +7,49 @@ import { exportComplianceForPeriod } from '../compliance/export';
 import { buildReport } from '../report/buildReport';
 import type { JobResult, ReportJobDoc } from '../schema/reportJobs';
 import { bundleResult, type JobBuilder } from './jobs';
-import { accessReviewReport, incidentReport, type ReportMeta } from './render';
+import {
+  accessReviewReport,
+  accessReviewReportPdf,
+  incidentReport,
+  incidentReportPdf,
+  type ReportMeta,
+} from './render';
 
 /**
  * How each report type is built and stored. soc2 goes through the bundle path the quarterly
  * schedule uses (archivePeriod: write-once object, index document, chain). The other reports are
- * rendered whole (they hold one row per member or incident, not per event) and stored once under
- * `report-jobs/{accountId}/{jobId}.{json|csv}`.
+ * rendered from one row per member or incident, not per event: JSON and CSV as text, PDF streamed
+ * page by page, stored once under `report-jobs/{accountId}/{jobId}.{json|csv|pdf}`.
  */
 
-const CONTENT_TYPES = { json: 'application/json', csv: 'text/csv; charset=utf-8' } as const;
+const CONTENT_TYPES = {
+  json: 'application/json',
+  csv: 'text/csv; charset=utf-8',
+  pdf: 'application/pdf',
+} as const;
+type RenderedFormat = keyof typeof CONTENT_TYPES;
 
-/** Stores a rendered report once; a second build of the same job finds the first one's object. */
+/**
+ * Stores a rendered report once; a second build of the same job finds the first one's object.
+ * Size and SHA-256 are read back from the stored object either way (uploads are all or nothing),
+ * so the job records what a reader downloads.
+ */
 async function storeOnce(
   store: EvidenceStore,
   objectPath: string,
   contentType: string,
   fileName: string,
-  content: string,
+  content: Readable,
 ): Promise<JobResult> {
-  const bytes = Buffer.from(content, 'utf8');
   try {
-    await store.writeOnce(objectPath, contentType, Readable.from([bytes]));
-    const sha256 = createHash('sha256').update(bytes).digest('hex');
-    return { objectPath, contentType, fileName, size: bytes.length, sha256 };
+    await store.writeOnce(objectPath, contentType, content);
   } catch (error) {
+    // A renderer still writing must not wait for a reader that has gone.
+    content.destroy();
     if (!(error instanceof ObjectExistsError)) throw error;
-    // A duplicate delivery stored it first; the object is complete (uploads are all or nothing).
-    const stored = await sha256OfStream(store.createReadStream(objectPath));
-    return { objectPath, contentType, fileName, ...stored };
   }
+  const stored = await sha256OfStream(store.createReadStream(objectPath));
+  return { objectPath, contentType, fileName, ...stored };
 }
 
 /** A section that could not be computed is not evidence: the attempt fails and is retried. */
@@ -52,8 +64,14 @@ async function accessReviewSection(deps: Deps, accountId: string, asOf: Date) {
   return section;
 }
 
-async function renderJob(deps: Deps, accountId: string, job: ReportJobDoc): Promise<string> {
-  const format = job.format === 'csv' ? 'csv' : 'json';
+const text = (content: string) => Readable.from([Buffer.from(content, 'utf8')]);
+
+async function renderJob(
+  deps: Deps,
+  accountId: string,
+  job: ReportJobDoc,
+  format: RenderedFormat,
+): Promise<Readable> {
   const meta: ReportMeta = {
     accountId,
     periodId: job.periodId,
@@ -62,11 +80,10 @@ async function renderJob(deps: Deps, accountId: string, job: ReportJobDoc): Prom
     generatedAt: deps.now(),
   };
   if (job.reportType === 'access_review') {
-    return accessReviewReport(
-      await accessReviewSection(deps, accountId, job.periodEnd),
-      meta,
-      format,
-    );
+    const section = await accessReviewSection(deps, accountId, job.periodEnd);
+    return format === 'pdf'
+      ? accessReviewReportPdf(section, meta)
+      : text(accessReviewReport(section, meta, format));
   }
   const compliance = await exportComplianceForPeriod(
     deps,
@@ -74,7 +91,9 @@ async function renderJob(deps: Deps, accountId: string, job: ReportJobDoc): Prom
     job.periodStart,
     job.periodEnd,
   );
-  return incidentReport(compliance, meta, format);
+  return format === 'pdf'
+    ? incidentReportPdf(compliance, meta)
+    : text(incidentReport(compliance, meta, format));
 }
 
 /**
@@ -91,13 +110,13 @@ export function jobBuilder(
       const outcome = await archivePeriod(archive(), accountId, period);
       return bundleResult(accountId, outcome.archiveId, outcome.index);
     }
-    const extension = job.format === 'csv' ? 'csv' : 'json';
+    const format: RenderedFormat = job.format === 'zip' ? 'json' : job.format;
     return storeOnce(
       deps.evidenceStore(),
-      `report-jobs/${accountId}/${jobId}.${extension}`,
-      CONTENT_TYPES[extension],
-      `${accountId}-${jobId}.${extension}`,
-      await renderJob(deps, accountId, job),
+      `report-jobs/${accountId}/${jobId}.${format}`,
+      CONTENT_TYPES[format],
+      `${accountId}-${jobId}.${format}`,
+      await renderJob(deps, accountId, job, format),
     );
   };
 }

@@ -1,12 +1,17 @@
+import type { Readable } from 'node:stream';
 import type { ComplianceExport } from '../compliance/export';
 import { accessReviewCsv, renderCsv, type CsvColumn } from '../report/csv';
+import { coverPage, pdfStream, type Chapter } from '../report/pdf/document';
+import { incidentsChapter, sectionChapters } from '../report/pdf/reportPdf';
+import { when } from '../report/pdf/sections';
 import type { EvidenceReport } from '../schema/evidence';
 import { SEVERITIES, type Severity } from '../schema/catalogs';
 
 /**
  * The access-review and incident reports a job builds (pure: data in, bytes out). JSON carries
  * everything, including what could not be read; CSV is the table an auditor opens in a
- * spreadsheet, through the report's own CSV renderer (formula-injection guard included).
+ * spreadsheet, through the report's own CSV renderer (formula-injection guard included); PDF is
+ * the report for people, with the chapters report.pdf shows for the same evidence, streamed.
  */
 
 /** What every report document says about itself. */
@@ -116,4 +121,105 @@ export function incidentReport(
     incidents: compliance.incidents,
     malformedIncidents: malformed,
   });
+}
+
+/** What the cover of a job's PDF says about the report: account, period, when generated. */
+const coverFacts = (meta: ReportMeta): [string, string][] => [
+  ['Account', meta.accountId],
+  [
+    'Period',
+    `${meta.periodId}: ${when(meta.periodStart.toISOString())} to ${when(meta.periodEnd.toISOString())} (end exclusive)`,
+  ],
+  ['Generated at', when(meta.generatedAt.toISOString())],
+];
+
+/** A job's PDF: a cover with the report's facts, then its chapters. */
+function jobPdf(
+  title: string,
+  meta: ReportMeta,
+  facts: readonly [string, string][],
+  chapters: readonly Chapter[],
+): Readable {
+  return pdfStream({
+    header: `${title} · ${meta.accountId} · ${meta.periodId}`,
+    title: `${title}, ${meta.accountId}, ${meta.periodId}`,
+    createdAt: meta.generatedAt,
+    cover: (c) => coverPage(c, title, meta.accountId, [...coverFacts(meta), ...facts]),
+    chapters,
+  });
+}
+
+/**
+ * The chapters of the access review PDF, in order. Further access evidence of the period (review
+ * campaigns with their decisions) is one more chapter in this list.
+ */
+export function accessReviewChapters(section: AccessReviewSection): Chapter[] {
+  return sectionChapters({ sections: { accessReview: section } });
+}
+
+/** The access review as of the period's end, as a PDF: members, roles, API keys, changes. */
+export function accessReviewReportPdf(section: AccessReviewSection, meta: ReportMeta): Readable {
+  return jobPdf(
+    'Access review',
+    meta,
+    [
+      ['As of', when(meta.periodEnd.toISOString())],
+      ['Members', String(section.data.totals.members)],
+      ['API keys', String(section.data.apiKeys.total)],
+    ],
+    accessReviewChapters(section),
+  );
+}
+
+type SlaCounts = ReturnType<typeof slaCompliance>;
+const percent = (value: number | null) => (value === null ? '—' : `${value}%`);
+
+/**
+ * The incident report as a PDF: first-response SLA compliance overall and per severity, then each
+ * incident of the period with its timeline.
+ */
+export function incidentReportPdf(
+  compliance: Pick<ComplianceExport, 'incidents' | 'malformed'>,
+  meta: ReportMeta,
+): Readable {
+  const sla = slaCompliance(compliance.incidents);
+  const rows: [string, Omit<SlaCounts, 'bySeverity'>][] = [
+    ['All', sla],
+    ...SEVERITIES.map((s): [string, Omit<SlaCounts, 'bySeverity'>] => [s, sla.bySeverity[s]]),
+  ];
+  const slaChapter: Chapter = {
+    anchor: 'sla',
+    title: 'SLA compliance',
+    status: '',
+    render: async (c) => {
+      await c.paragraph(
+        'First-response SLA per severity, as of the period end. Met percent counts the incidents ' +
+          'whose SLA is decided (met or breached); pending ones are still inside their SLA.',
+        { size: 9 },
+      );
+      await c.table(
+        [
+          { header: 'Severity', width: 1, value: (r) => r[0] },
+          { header: 'Incidents', width: 1, value: (r) => String(r[1].total) },
+          { header: 'Met', width: 1, value: (r) => String(r[1].met) },
+          { header: 'Breached', width: 1, value: (r) => String(r[1].breached) },
+          { header: 'Pending', width: 1, value: (r) => String(r[1].pending) },
+          { header: 'Met percent', width: 1, value: (r) => percent(r[1].metPercent) },
+        ],
+        rows,
+      );
+    },
+  };
+  return jobPdf(
+    'Incident report',
+    meta,
+    [
+      ['Incidents', String(sla.total)],
+      [
+        'First-response SLA',
+        `${sla.met} met, ${sla.breached} breached, ${sla.pending} pending (${percent(sla.metPercent)} met)`,
+      ],
+    ],
+    [slaChapter, incidentsChapter(compliance)],
+  );
 }

@@ -78,3 +78,53 @@ export const incidentRunbookSchema = z.object({
   procedures: z.array(incidentProcedureSchema).length(6),
 });
 export type IncidentRunbook = z.output<typeof incidentRunbookSchema>;
+
+/** A length of time as people state it: `7 years`, `90 days`. */
+export const DURATION_UNITS = ['minutes', 'hours', 'days', 'years'] as const;
+
+/** How long something is kept, in `retentionUnit`. */
+const retentionPeriod = {
+  retention: z.number().int().positive(),
+  retentionUnit: z.enum(DURATION_UNITS),
+};
+
+export const CONTINUITY_METRICS = ['RTO', 'RPO', 'MTTR'] as const;
+export const continuityTargetSchema = z.object({
+  metric: z.enum(CONTINUITY_METRICS),
+  name: z.string().min(3),
+  /** The objective this deployment commits to, in `unit`. */
+  target: z.number().positive(),
+  /** What was last measured (restore drill, incident record), in `unit`. */
+  current: z.number().nonnegative(),
+  unit: z.enum(DURATION_UNITS),
+  /** Where the current value comes from, so an auditor can ask for that record. */
+  measuredBy: z.string().min(10),
+});
+
+export const backupSchema = z.object({
+  id: z.string().regex(/^[a-z0-9-]+$/),
+  dataType: z.string().min(3),
+  /** How often a restorable copy is taken, in words (a schedule or "continuous"). */
+  frequency: z.string().min(3),
+  /** How long each copy is kept. */
+  ...retentionPeriod,
+  /** Where the copies live (service, region). */
+  location: z.string().min(3),
+});
+
+export const businessContinuitySchema = z.object({
+  targets: z.array(continuityTargetSchema).length(CONTINUITY_METRICS.length),
+  backups: z.array(backupSchema).min(1),
+});
+export type BusinessContinuity = z.output<typeof businessContinuitySchema>;
+
+export const logRetentionClassSchema = z.object({
+  id: z.string().regex(/^[a-z0-9-]+$/),
+  name: z.string().min(3),
+  /** Which logs belong to the class. */
+  contents: z.string().min(10),
+  ...retentionPeriod,
+  /** Where the class is kept, and what stops early deletion. */
+  storage: z.string().min(3),
+});
+export type LogRetentionClass = z.output<typeof logRetentionClassSchema>;

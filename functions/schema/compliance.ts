@@ -358,7 +358,7 @@ export const listIncidentsQuerySchema = z.object({
 // Evidence export (CONTRACT §8)
 
 /** pdf joins these once the PDF renderer is in (CONTRACT §8 lists it). */
-export const EVIDENCE_EXPORT_FORMATS = ['json', 'csv', 'oscal'] as const;
+export const EVIDENCE_EXPORT_FORMATS = ['json', 'csv', 'pdf', 'oscal'] as const;
 
 /**
  * `GET /api/compliance/evidence/export`: `criteria` is a comma-separated list of the criteria the

@@ -1,8 +1,11 @@
 import { z } from 'zod';
 import { PERMISSION_CATALOG, ROLES } from '../domain/roles';
 import {
+  backupSchema,
+  continuityTargetSchema,
   encryptionControlSchema,
   incidentProcedureSchema,
+  logRetentionClassSchema,
   severityDefinitionSchema,
   RISK_LEVELS,
   vendorSchema,
@@ -186,6 +189,15 @@ export type VendorRegister = z.output<typeof vendorRegisterSchema>;
 export const incidentResponseSchema = z.object({
   severities: z.array(severityDefinitionSchema),
   procedures: z.array(incidentProcedureSchema),
+  /** Recovery objectives (RTO, RPO, MTTR): target, last measured value, and whether it is met. */
+  continuityTargets: z.array(
+    continuityTargetSchema.extend({
+      /** The current value is at or below the target. */
+      met: z.boolean(),
+    }),
+  ),
+  /** How each kind of data is backed up: frequency, retention, location. */
+  backupStrategy: z.array(backupSchema),
 });
 export type IncidentResponse = z.output<typeof incidentResponseSchema>;
 
@@ -213,6 +225,8 @@ export const retentionPolicySchema = z.object({
   auditLogDays: z.number().int(),
   /** Any other retention periods the account set, in days. */
   otherPeriodsDays: z.record(z.string(), z.number().int()),
+  /** How long each class of log is kept (the deployment's catalog, the same for every account). */
+  logRetentionClasses: z.array(logRetentionClassSchema),
 });
 export type RetentionPolicy = z.output<typeof retentionPolicySchema>;
 
@@ -268,6 +282,8 @@ export const CSV_TABLES = {
   'vendor-register': ['vendors'],
   'encryption-inventory': ['controls'],
   'audit-log-summary': ['actions'],
+  'incident-response': ['continuity-targets', 'backups'],
+  'retention-policy': ['log-retention'],
 } as const satisfies Partial<Record<SectionSlug, readonly string[]>>;
 export type CsvSectionSlug = keyof typeof CSV_TABLES;
 export const CSV_SECTION_SLUGS = Object.keys(CSV_TABLES) as CsvSectionSlug[];

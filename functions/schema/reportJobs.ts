@@ -11,8 +11,8 @@ import { documentId, timestamp } from './common';
 export const REPORT_TYPES = ['soc2', 'access_review', 'incident'] as const;
 export type ReportType = (typeof REPORT_TYPES)[number];
 
-/** `soc2` is the signed bundle (a zip); the other types render as JSON or CSV. */
-export const REPORT_FORMATS = ['zip', 'json', 'csv'] as const;
+/** `soc2` is the signed bundle (a zip); the other types render as JSON, CSV or PDF. */
+export const REPORT_FORMATS = ['zip', 'json', 'csv', 'pdf'] as const;
 export type ReportFormat = (typeof REPORT_FORMATS)[number];
 
 export const JOB_STATES = ['queued', 'running', 'ready', 'failed'] as const;
@@ -72,14 +72,13 @@ export type ReportTask = z.output<typeof reportTaskSchema>;
 /** Formats a report type accepts over the API; the first is the default. */
 export const API_FORMATS: Readonly<Record<ReportType, readonly string[]>> = {
   soc2: [],
-  access_review: ['json', 'csv'],
-  incident: ['json', 'csv'],
+  access_review: ['json', 'csv', 'pdf'],
+  incident: ['json', 'csv', 'pdf'],
 };
 
 /**
  * `POST /api/compliance/reports`. `criteria` must name criteria the control catalog maps
- * (`knownCriteria`); `format` depends on the type (a soc2 report is the signed zip, no format;
- * pdf for the others is not rendered yet and is refused by name).
+ * (`knownCriteria`); `format` depends on the type (a soc2 report is the signed zip, no format).
  */
 export function createReportBodySchema(knownCriteria: readonly string[]) {
   return z
@@ -111,8 +110,7 @@ export function createReportBodySchema(knownCriteria: readonly string[]) {
         message:
           allowed.length === 0
             ? `${body.reportType} reports are the signed evidence bundle (zip); omit format`
-            : `${body.reportType} reports are rendered as ${allowed.join(' or ')}` +
-              (body.format === 'pdf' ? ' (pdf is not available for them yet)' : ''),
+            : `${body.reportType} reports are rendered as ${allowed.join(', ')}`,
       });
     });
 }

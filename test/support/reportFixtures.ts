@@ -6,6 +6,7 @@ import { CATALOGS } from '../../functions/catalogs';
 import { SECTIONS } from '../../functions/report/registry';
 import { computeEncryptionInventory } from '../../functions/report/sections/encryptionInventory';
 import { computeIncidentResponse } from '../../functions/report/sections/incidentResponse';
+import { computeRetentionPolicy } from '../../functions/report/sections/retentionPolicy';
 import { computeVendorRegister } from '../../functions/report/sections/vendorRegister';
 import type { AccessReviewMember, EvidenceReport } from '../../functions/schema/evidence';
 import { REPORT_VERSION, SECTION_SLUGS, type SectionKey } from '../../functions/schema/report';
@@ -21,7 +22,11 @@ export function sampleReport(
   const catalogs: Partial<Record<SectionKey, unknown>> = {
     encryptionInventory: computeEncryptionInventory(CATALOGS.encryption),
     vendorRegister: computeVendorRegister(CATALOGS.vendors, asOf),
-    incidentResponse: computeIncidentResponse(CATALOGS.incidentResponse),
+    incidentResponse: computeIncidentResponse(
+      CATALOGS.incidentResponse,
+      CATALOGS.businessContinuity,
+    ),
+    retentionPolicy: computeRetentionPolicy(undefined, CATALOGS.logRetention),
   };
   const sections = Object.fromEntries(
     (Object.values(SECTION_SLUGS) as SectionKey[]).map((key) => [

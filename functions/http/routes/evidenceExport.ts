@@ -2,6 +2,7 @@ import {
   EXPORT_CRITERIA,
   evidenceExportCsv,
   evidenceExportOscal,
+  evidenceExportPdf,
   exportEvidence,
 } from '../../compliance/evidenceExport';
 import { EVIDENCE_EXPORT_FORMATS, evidenceExportQuerySchema } from '../../schema/compliance';
@@ -9,7 +10,8 @@ import { accountRoute, type Route } from '../router';
 
 /**
  * `GET /api/compliance/evidence/export` (CONTRACT §8): the evidence for some criteria over a
- * period, as JSON, CSV (one row per control and day) or OSCAL assessment results.
+ * period, as JSON, CSV (one row per control and day), a PDF for people (streamed) or OSCAL
+ * assessment results.
  */
 export const evidenceExportRoutes: Route[] = [
   accountRoute({
@@ -21,7 +23,8 @@ export const evidenceExportRoutes: Route[] = [
         'Needs `audit:read`. The controls mapped to the criteria, their daily results in ' +
         '[periodStart, periodEnd) (at most 366 days, not in the future), the findings of those controls and ' +
         'the incidents open at some point in the period, and the live report sections the controls read. ' +
-        '`csv` has one row per control and day; `oscal` is OSCAL 1.0.6 assessment results.',
+        '`csv` has one row per control and day; `pdf` is the same evidence for people (streamed, ' +
+        'not signed); `oscal` is OSCAL 1.0.6 assessment results.',
       parameters: {
         accountId: 'The account.',
         criteria: `Comma-separated criteria, of: ${EXPORT_CRITERIA.join(', ')}.`,
@@ -31,8 +34,11 @@ export const evidenceExportRoutes: Route[] = [
       },
       responses: {
         200: {
-          description: 'JSON (the export or OSCAL), or CSV.',
-          otherContent: { 'text/csv': { schema: { type: 'string' } } },
+          description: 'JSON (the export or OSCAL), CSV, or PDF.',
+          otherContent: {
+            'text/csv': { schema: { type: 'string' } },
+            'application/pdf': { schema: { type: 'string', format: 'binary' } },
+          },
         },
       },
     },
@@ -55,6 +61,13 @@ export const evidenceExportRoutes: Route[] = [
           body: evidenceExportCsv(exported),
           contentType: 'text/csv; charset=utf-8',
           headers: attachment(`${name}.csv`),
+        };
+      }
+      if (input.format === 'pdf') {
+        return {
+          body: evidenceExportPdf(exported, caller.account.name, deps.signer().keyId),
+          contentType: 'application/pdf',
+          headers: attachment(`${name}.pdf`),
         };
       }
       if (input.format === 'oscal') {

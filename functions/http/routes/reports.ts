@@ -27,7 +27,7 @@ export const reportRoutes: Route[] = [
     doc: {
       summary: 'Ask for a report (needs `audit:export`); built off the request path',
       description:
-        'soc2 is the signed evidence bundle (zip, no format); access_review and incident are json (default) or csv. The same account, type, period and format always give the same job: a new one is queued (202), a failed one is queued again (202), a queued or running one is returned as it is (202), a ready one too (200).',
+        'soc2 is the signed evidence bundle (zip, no format); access_review and incident are json (default), csv or pdf. The same account, type, period and format always give the same job: a new one is queued (202), a failed one is queued again (202), a queued or running one is returned as it is (202), a ready one too (200).',
       responses: {
         202: { description: 'Queued or on its way.', body: jobBody },
         200: { description: 'Ready: the report exists.', body: jobBody },
@@ -41,7 +41,7 @@ export const reportRoutes: Route[] = [
       const { jobId, job } = await requestReport(deps, {
         accountId: body.accountId,
         reportType: body.reportType,
-        format: body.reportType === 'soc2' ? 'zip' : body.format === 'csv' ? 'csv' : 'json',
+        format: body.reportType === 'soc2' ? 'zip' : (body.format ?? 'json'),
         period,
         criteria: body.criteria ?? [],
         requestedBy: caller.uid,

@@ -1,21 +1,19 @@
-import { PassThrough, type Readable, type Writable } from 'node:stream';
+import type { Writable } from 'node:stream';
 import type { ComplianceExport } from '../../compliance/export';
 import { CONTROLS } from '../../compliance/controlCatalog';
 import { utcDaysFrom } from '../../domain/time';
-import type { ControlDayDoc } from '../../schema/compliance';
+import type { Control, ControlDayDoc } from '../../schema/compliance';
 import type { EvidenceReport, EvidenceSection } from '../../schema/evidence';
 import { SECTION_SLUGS, SECTION_TITLES, type SectionKey } from '../../schema/report';
-import { COLORS, PdfComposer } from './composer';
+import { COLORS, type PdfComposer } from './composer';
+import { coverPage, pdfStream, renderPdf, type Chapter, type PdfDocument } from './document';
 import { SECTION_RENDERERS, when, yesNo } from './sections';
 
 /**
  * report.pdf: the evidence report for people. A cover, a table of contents with page numbers,
  * every section with its status and collection time, control results with their trend over the
- * period, findings, incidents, and how to verify.
- *
- * Rendered in two passes over the same data: the first lays the pages out and discards the bytes
- * (to learn each chapter's page and the page count), the second writes them. Both stream page by
- * page, so memory stays at the report data plus about one page.
+ * period, findings, incidents, and how to verify. The chapters are exported for the other
+ * documents that show the same evidence (the export by criteria, the report jobs).
  */
 
 /** What a bundle's cover states. The manifest lists this PDF, so the PDF cannot print the
@@ -49,69 +47,47 @@ export interface ReportPdfInput {
   howToVerify: string;
 }
 
-interface Chapter {
-  anchor: string;
-  title: string;
-  /** "ok" / "degraded" for report sections; empty for the other chapters. */
-  status: string;
-  render(c: PdfComposer): Promise<void>;
-}
-
 /** The PDF as a stream; a failure while rendering destroys the stream with the error. */
-export function reportPdfStream(input: ReportPdfInput): Readable {
-  const out = new PassThrough();
-  renderReportPdf(input, out).then(
-    () => out.end(),
-    (error: unknown) => out.destroy(error instanceof Error ? error : new Error(String(error))),
-  );
-  return out;
-}
+export const reportPdfStream = (input: ReportPdfInput) => pdfStream(reportDocument(input));
 
 /** Writes the PDF into `sink` (not ended here), waiting on it at every page. */
-export async function renderReportPdf(
-  input: ReportPdfInput,
-  sink: Writable,
-): Promise<{ pages: number }> {
-  const layout = await layOut(input, null, null);
-  const written = await layOut(input, sink, layout);
-  return { pages: written.page };
-}
+export const renderReportPdf = (input: ReportPdfInput, sink: Writable) =>
+  renderPdf(reportDocument(input), sink);
 
-async function layOut(
-  input: ReportPdfInput,
-  sink: Writable | null,
-  previous: { page: number; anchors: Map<string, number> } | null,
-): Promise<PdfComposer> {
-  const chapters = chaptersOf(input);
-  const account = input.accountName
-    ? `${input.accountName} (${input.report.accountId})`
-    : input.report.accountId;
+/** "Name (id)", or the id alone when the account's name is not known. */
+export const accountLabel = (accountId: string, accountName?: string) =>
+  accountName ? `${accountName} (${accountId})` : accountId;
+
+/** A note for copies generated on request rather than sealed in a bundle. */
+export const unsignedNote = (keyId: string) =>
+  `none: a live copy. Quarterly bundles are signed with key ${keyId}.`;
+
+function reportDocument(input: ReportPdfInput): PdfDocument {
+  const account = accountLabel(input.report.accountId, input.accountName);
   const scope = input.cover.kind === 'bundle' ? input.cover.period.id : 'live report';
-  const c = new PdfComposer(
-    { header: `SOC 2 evidence report · ${account} · ${scope}`, totalPages: previous?.page },
-    sink,
-    {
-      title: `SOC 2 evidence report, ${account}, ${scope}`,
-      createdAt: new Date(input.report.generatedAt),
-    },
-  );
-  await cover(c, input, account);
-  await c.heading('Contents', 1);
-  for (const chapter of chapters) {
-    const page = previous?.anchors.get(chapter.anchor);
-    await c.tocEntry(chapter.title, chapter.status, page ? String(page) : '', chapter.anchor);
-  }
-  for (const chapter of chapters) {
-    await c.heading(chapter.title, 1, chapter.anchor);
-    await chapter.render(c);
-  }
-  await c.end();
-  return c;
+  const verify: Chapter = {
+    anchor: 'verify',
+    title: 'How to verify',
+    status: '',
+    render: (c) => c.paragraph(input.howToVerify, { size: 8.5 }),
+  };
+  return {
+    header: `SOC 2 evidence report · ${account} · ${scope}`,
+    title: `SOC 2 evidence report, ${account}, ${scope}`,
+    createdAt: new Date(input.report.generatedAt),
+    cover: (c) => cover(c, input, account),
+    chapters: [
+      ...sectionChapters(input.report),
+      ...(input.compliance ? periodChapters(input.compliance, CONTROLS) : []),
+      verify,
+    ],
+  };
 }
 
-function chaptersOf(input: ReportPdfInput): Chapter[] {
-  const sections = (Object.values(SECTION_SLUGS) as SectionKey[]).flatMap((key): Chapter[] => {
-    const section = input.report.sections[key] as EvidenceSection<SectionKey> | undefined;
+/** One chapter per section present in the report, in report order, with its status. */
+export function sectionChapters(report: Pick<EvidenceReport, 'sections'>): Chapter[] {
+  return (Object.values(SECTION_SLUGS) as SectionKey[]).flatMap((key): Chapter[] => {
+    const section = report.sections[key] as EvidenceSection<SectionKey> | undefined;
     if (!section) return [];
     return [
       {
@@ -122,44 +98,37 @@ function chaptersOf(input: ReportPdfInput): Chapter[] {
       },
     ];
   });
-  const compliance = input.compliance;
-  const period: Chapter[] = compliance
-    ? [
-        {
-          anchor: 'controls',
-          title: 'Control results',
-          status: '',
-          render: (c) => controlResults(c, compliance),
-        },
-        {
-          anchor: 'findings',
-          title: 'Findings',
-          status: '',
-          render: (c) => findings(c, compliance),
-        },
-        {
-          anchor: 'incidents',
-          title: 'Incidents',
-          status: '',
-          render: (c) => incidents(c, compliance),
-        },
-      ]
-    : [];
-  const verify: Chapter = {
-    anchor: 'verify',
-    title: 'How to verify',
-    status: '',
-    render: (c) => c.paragraph(input.howToVerify, { size: 8.5 }),
-  };
-  return [...sections, ...period, verify];
 }
 
+/** Control results of `controls` with their daily trend, findings and incidents of the period. */
+export function periodChapters(
+  compliance: ComplianceExport,
+  controls: readonly Control[],
+): Chapter[] {
+  return [
+    {
+      anchor: 'controls',
+      title: 'Control results',
+      status: '',
+      render: (c) => controlResults(c, compliance, controls),
+    },
+    { anchor: 'findings', title: 'Findings', status: '', render: (c) => findings(c, compliance) },
+    incidentsChapter(compliance),
+  ];
+}
+
+/** Incidents open at any time in the period, with first-response SLA compliance. */
+export const incidentsChapter = (
+  compliance: Pick<ComplianceExport, 'incidents' | 'malformed'>,
+): Chapter => ({
+  anchor: 'incidents',
+  title: 'Incidents',
+  status: '',
+  render: (c) => incidents(c, compliance),
+});
+
 async function cover(c: PdfComposer, input: ReportPdfInput, account: string): Promise<void> {
-  await c.newPage();
-  c.space(120);
-  await c.paragraph('SOC 2 evidence report', { size: 24, bold: true });
-  await c.paragraph(account, { size: 14 });
-  c.space(24);
+  const title = 'SOC 2 evidence report';
   const report = input.report;
   const common: [string, string][] = [
     ['Account', account],
@@ -170,20 +139,14 @@ async function cover(c: PdfComposer, input: ReportPdfInput, account: string): Pr
     ],
   ];
   if (input.cover.kind === 'live') {
-    await c.facts(
-      [
-        ...common,
-        [
-          'Signature',
-          `none: a live copy. Quarterly bundles are signed with key ${input.cover.keyId}.`,
-        ],
-      ],
-      { size: 9 },
-    );
+    await coverPage(c, title, account, [...common, ['Signature', unsignedNote(input.cover.keyId)]]);
     return;
   }
   const b = input.cover;
-  await c.facts(
+  await coverPage(
+    c,
+    title,
+    account,
     [
       ['Account', account],
       [
@@ -253,7 +216,11 @@ function dayOutcome(day: ControlDayDoc | undefined): keyof typeof DAY_COLORS {
   return seen.has('pass') ? 'pass' : 'other';
 }
 
-async function controlResults(c: PdfComposer, compliance: ComplianceExport): Promise<void> {
+async function controlResults(
+  c: PdfComposer,
+  compliance: ComplianceExport,
+  controls: readonly Control[],
+): Promise<void> {
   const days = utcDaysFrom(
     new Date(compliance.periodStart),
     new Date(Date.parse(compliance.periodEnd) - 1),
@@ -264,7 +231,7 @@ async function controlResults(c: PdfComposer, compliance: ComplianceExport): Pro
     perDay.set(result.day, result);
     byControl.set(result.controlId, perDay);
   }
-  const rows = CONTROLS.map((control) => {
+  const rows = controls.map((control) => {
     const perDay = byControl.get(control.id) ?? new Map<string, ControlDayDoc>();
     const outcomes = days.map((day) => dayOutcome(perDay.get(day)));
     const tally = (o: string) => outcomes.filter((x) => x === o).length;
@@ -341,7 +308,10 @@ async function findings(c: PdfComposer, compliance: ComplianceExport): Promise<v
   await malformedIds(c, compliance.malformed.findings);
 }
 
-async function incidents(c: PdfComposer, compliance: ComplianceExport): Promise<void> {
+async function incidents(
+  c: PdfComposer,
+  compliance: Pick<ComplianceExport, 'incidents' | 'malformed'>,
+): Promise<void> {
   await c.paragraph(
     'Incidents open at any time in the period, with first-response SLA compliance.',
     {

@@ -1,3 +1,4 @@
+import { durationText } from '../../domain/time';
 import type { SectionDataMap } from '../../schema/evidence';
 import type { SectionKey } from '../../schema/report';
 import type { PdfComposer } from './composer';
@@ -244,6 +245,27 @@ const incidentResponse: SectionRenderer<'incidentResponse'> = async (c, data) =>
       procedure.steps,
     );
   }
+  await c.heading('Business continuity targets', 2);
+  await c.table(
+    [
+      { header: 'Metric', width: 2, value: (t) => `${t.metric}: ${t.name}` },
+      { header: 'Target', width: 0.8, value: (t) => durationText(t.target, t.unit) },
+      { header: 'Current', width: 0.8, value: (t) => durationText(t.current, t.unit) },
+      { header: 'Met', width: 0.5, value: (t) => yesNo(t.met) },
+      { header: 'Measured by', width: 3.2, value: (t) => t.measuredBy },
+    ],
+    data.continuityTargets,
+  );
+  await c.heading('Backup strategy', 2);
+  await c.table(
+    [
+      { header: 'Data', width: 2.4, value: (b) => b.dataType },
+      { header: 'Frequency', width: 1.8, value: (b) => b.frequency },
+      { header: 'Retention', width: 0.9, value: (b) => durationText(b.retention, b.retentionUnit) },
+      { header: 'Location', width: 2.2, value: (b) => b.location },
+    ],
+    data.backupStrategy,
+  );
 };
 
 const complianceConfig: SectionRenderer<'complianceConfig'> = async (c, data) => {
@@ -275,6 +297,16 @@ const retentionPolicy: SectionRenderer<'retentionPolicy'> = async (c, data) => {
     ['Audit events kept', `${data.auditLogDays} days`],
     ...Object.entries(data.otherPeriodsDays).map(([k, d]): [string, string] => [k, `${d} days`]),
   ]);
+  await c.heading('Log retention classes', 2);
+  await c.table(
+    [
+      { header: 'Class', width: 1.2, value: (l) => l.name },
+      { header: 'Kept for', width: 0.8, value: (l) => durationText(l.retention, l.retentionUnit) },
+      { header: 'Contents', width: 3, value: (l) => l.contents },
+      { header: 'Storage', width: 2.2, value: (l) => l.storage },
+    ],
+    data.logRetentionClasses,
+  );
 };
 
 const auditLogSummary: SectionRenderer<'auditLogSummary'> = async (c, data) => {

@@ -28,6 +28,8 @@ const CSV_TABLES: { [S in CsvSectionSlug]: readonly CsvTable<S>[] } = {
   'vendor-register': ['vendors'],
   'encryption-inventory': ['controls'],
   'audit-log-summary': ['actions'],
+  'incident-response': ['continuity-targets', 'backups'],
+  'retention-policy': ['log-retention'],
 };
 
 /** A link that fetches a file with the caller's token on click and saves it. */

@@ -1,3 +1,6 @@
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { CONTROLS } from '../../../functions/compliance/controlCatalog';
 import { EXPORT_CRITERIA } from '../../../functions/compliance/evidenceExport';
 import { addDays, startOfUtcDay } from '../../../functions/domain/time';
@@ -10,6 +13,9 @@ import {
   uniqueAccountId,
 } from '../../support/world';
 import { oscalErrors } from '../../support/oscalSchema';
+import { readPdf } from '../../support/reportFixtures';
+
+const dir = mkdtempSync(join(tmpdir(), 'evidence-export-pdf-'));
 
 /**
  * GET /api/compliance/evidence/export and GET /api/soc2-evidence?format=oscal over HTTP through
@@ -135,6 +141,48 @@ describe('evidence export by criteria', () => {
     expect(result.risks!.map((r) => r.status)).toContain('open');
   });
 
+  it('as PDF: the controls with their daily results, the finding, the incident and the sections read', async () => {
+    const answer = await callApi('/compliance/evidence/export', {
+      token: tokens.auditor,
+      query: {
+        accountId,
+        periodStart,
+        periodEnd: new Date().toISOString(),
+        criteria: 'CC6.1,CC7.2',
+        format: 'pdf',
+      },
+    });
+    expect(answer.status).toBe(200);
+    expect(answer.headers.get('content-type')).toBe('application/pdf');
+    expect(answer.headers.get('content-disposition')).toBe(
+      `attachment; filename="${accountId}-evidence-CC6.1_CC7.2.pdf"`,
+    );
+    const pdf = readPdf(answer.bytes, dir);
+    const text = pdf.text.replace(/\s+/g, ' ');
+    expect(text).toContain('SOC 2 evidence export');
+    expect(text).toContain('Criteria CC6.1, CC7.2');
+    for (const id of controlsFor('CC6.1', 'CC7.2')) expect(text).toContain(id);
+    const unrelated = CONTROLS.filter((c) => !controlsFor('CC6.1', 'CC7.2').includes(c.id));
+    for (const { id } of unrelated) expect(text).not.toContain(`${id}:`);
+    for (const chapter of ['Control results', 'Findings', 'Incidents']) {
+      expect(text).toContain(chapter);
+    }
+    expect(text).toContain('Leaked key');
+    // The sections the controls read, and only those.
+    for (const title of ['Access review', 'Audit log summary', 'Retention policy']) {
+      expect(text).toContain(`${title} Status: ok`);
+    }
+    expect(text).not.toContain('Vendor register');
+    expect(text).toContain('Security events 7 years');
+    expect(pdf.pages).toBeGreaterThan(2);
+    expect(pdf.text.split('\f').filter((p) => p.trim())).toHaveLength(pdf.pages);
+    expect(pdf.text).toContain(`Page ${pdf.pages} of ${pdf.pages}`);
+    expect(pdf.fonts.map((f) => f.name.replace(/^[A-Z]{6}\+/, ''))).toEqual(
+      expect.arrayContaining(['DejaVuSans', 'DejaVuSans-Bold']),
+    );
+    for (const font of pdf.fonts) expect([font.embedded, font.subset]).toEqual(['yes', 'yes']);
+  });
+
   it.each([
     [
       'unknown criteria',
@@ -157,9 +205,9 @@ describe('evidence export by criteria', () => {
       'periodEnd: must not be in the future',
     ],
     [
-      'pdf (not yet a format)',
-      { criteria: 'CC6.1', format: 'pdf' },
-      'format: format must be one of json, csv, oscal',
+      'an unknown format',
+      { criteria: 'CC6.1', format: 'docx' },
+      'format: format must be one of json, csv, pdf, oscal',
     ],
   ])('refuses %s with a 400 that says why', async (_what, query, message) => {
     const answer = await exportOf(query);

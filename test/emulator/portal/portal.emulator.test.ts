@@ -168,6 +168,36 @@ describe('portal', () => {
     expect(pageErrors).toEqual([]);
   });
 
+  it('shows the continuity targets, backups and log retention classes as tables, each with its CSV', async () => {
+    await signIn(auditor, `/accounts/${accountId}/evidence`);
+    const targets = page.getByRole('table', { name: 'continuity targets' });
+    for (const metric of ['RTO', 'RPO', 'MTTR']) {
+      await targets.getByRole('cell', { name: metric, exact: true }).waitFor();
+    }
+    const backups = page.getByRole('table', { name: 'backup strategy' });
+    await backups.getByRole('cell', { name: 'firestore-scheduled', exact: true }).waitFor();
+    const securityEvents = page
+      .getByRole('table', { name: 'log retention classes' })
+      .getByRole('row')
+      .filter({ hasText: 'security-events' });
+    expect(await securityEvents.getByRole('cell').allTextContents()).toEqual(
+      expect.arrayContaining(['Security events', '7', 'years']),
+    );
+    for (const [table, file, expected] of [
+      ['continuity-targets', 'incident-response-continuity-targets', 'RTO'],
+      ['backups', 'incident-response-backups', 'firestore-scheduled'],
+      ['log-retention', 'retention-policy-log-retention', 'security-events'],
+    ]) {
+      const [download] = await Promise.all([
+        page.waitForEvent('download'),
+        page.getByRole('link', { name: `Download ${table} CSV` }).click(),
+      ]);
+      expect(download.suggestedFilename()).toBe(`${accountId}-${file}.csv`);
+      expect(fs.readFileSync((await download.path())!, 'utf8')).toContain(expected);
+    }
+    expect(pageErrors).toEqual([]);
+  });
+
   it('downloads the report and a section as PDF, whose text names the section and the members', async () => {
     await signIn(auditor, `/accounts/${accountId}/evidence`);
     for (const [link, filename] of [

@@ -8,6 +8,7 @@ import { writeDocs } from '../../../scripts/seed/builders';
 import { tempDir } from '../../support/bundleZip';
 import { testDeps } from '../../support/deps';
 import { openApiErrors } from '../../support/openApiValidator';
+import { readPdf } from '../../support/reportFixtures';
 import { BUILD_TIMEOUT_MS, pollApi } from '../../support/reportJobs';
 import {
   accountWithEveryRole,
@@ -195,6 +196,52 @@ describe('report jobs (POST/GET /api/compliance/reports)', () => {
   );
 
   it(
+    'an incident report (pdf) shows SLA compliance per severity and each incident of the period',
+    async () => {
+      const { job, content } = await built({ reportType: 'incident', format: 'pdf', ...PERIOD });
+      expect(job.id).toBe('incident-pdf-2026-Q3');
+      const pdf = readPdf(content, tempDir());
+      // pdftotext may or may not read a space before a '%' (kerning); drop it, squash the rest.
+      const text = pdf.text.replace(/\s*%/g, '%').replace(/\s+/g, ' ');
+      expect(text).toContain(`Incident report · ${accountId} · 2026-Q3`);
+      expect(text).toContain('1 met, 1 breached, 0 pending (50% met)');
+      expect(text).toMatch(/All 2 1 1 0 50%/);
+      expect(text).toMatch(/P1 1 0 1 0 0%/);
+      expect(text).toMatch(/P2 1 1 0 0 100%/);
+      expect(text).toContain('Leaked key');
+      expect(text).toContain('Outage');
+      expect(text).not.toContain('Later');
+      expect(text).toContain('Stored but failing validation (listed, not dropped): malformed');
+      expect(pdf.text).toContain(`Page ${pdf.pages} of ${pdf.pages}`);
+      for (const font of pdf.fonts) expect([font.embedded, font.subset]).toEqual(['yes', 'yes']);
+    },
+    BUILD_TIMEOUT_MS + 30_000,
+  );
+
+  it(
+    'an access review (pdf) lists every member with role, in any script',
+    async () => {
+      const { job, content } = await built({
+        reportType: 'access_review',
+        format: 'pdf',
+        ...PERIOD,
+      });
+      expect(job.id).toBe('access_review-pdf-2026-Q3');
+      const pdf = readPdf(content, tempDir());
+      expect(pdf.text).toContain('Zoë Łukasiewicz');
+      expect(pdf.text).toContain(zoe.email);
+      expect(pdf.text).toContain(owner.email);
+      const text = pdf.text.replace(/\s+/g, ' ');
+      expect(text).toContain('Members 7');
+      expect(text).toContain('Access review Status: ok');
+      expect(pdf.fonts.map((f) => f.name.replace(/^[A-Z]{6}\+/, ''))).toEqual(
+        expect.arrayContaining(['DejaVuSans', 'DejaVuSans-Bold']),
+      );
+    },
+    BUILD_TIMEOUT_MS + 30_000,
+  );
+
+  it(
     'a soc2 report is the signed bundle, and it verifies',
     async () => {
       const { job, content } = await built({ reportType: 'soc2', ...PERIOD });
@@ -240,11 +287,6 @@ describe('report jobs (POST/GET /api/compliance/reports)', () => {
 
   it.each<[string, Record<string, unknown>, string]>([
     ['an unknown type', { reportType: 'payroll', ...PERIOD }, 'reportType must be one of soc2'],
-    [
-      'pdf for an incident report',
-      { reportType: 'incident', format: 'pdf', ...PERIOD },
-      'format: incident reports are rendered as json or csv (pdf is not available for them yet)',
-    ],
     [
       'a format for the bundle',
       { reportType: 'soc2', format: 'json', ...PERIOD },

@@ -1,7 +1,7 @@
 import { existsSync } from 'node:fs';
 import * as path from 'node:path';
 import { CATALOGS } from '../../../functions/catalogs';
-import { INCIDENT_PHASES, SEVERITIES } from '../../../functions/schema/catalogs';
+import { DURATION_UNITS, INCIDENT_PHASES, SEVERITIES } from '../../../functions/schema/catalogs';
 
 const REPO_ROOT = path.resolve(__dirname, '..', '..', '..');
 /** The day the register was last reviewed as a whole; the overdue flag must have real data then. */
@@ -120,6 +120,65 @@ describe('incident response runbook', () => {
     )) {
       expect(procedure.steps[0].slaMinutes).toBeLessThanOrEqual(15);
     }
+  });
+});
+
+describe('business continuity', () => {
+  it('states RTO, RPO and MTTR once each, with a target, a current value and a unit', () => {
+    const { targets } = CATALOGS.businessContinuity;
+    expect(targets.map((t) => t.metric)).toEqual(['RTO', 'RPO', 'MTTR']);
+    for (const t of targets) {
+      expect(t.target).toBeGreaterThan(0);
+      expect(t.current).toBeGreaterThanOrEqual(0);
+      expect(DURATION_UNITS).toContain(t.unit);
+    }
+  });
+
+  it('backs up the Firestore database, the evidence bundles and the Auth users', () => {
+    const backedUp = CATALOGS.businessContinuity.backups.map((b) => b.dataType).join(' | ');
+    for (const data of ['Firestore database', 'evidence bundles', 'Authentication users']) {
+      expect(backedUp).toContain(data);
+    }
+    expect(duplicates(CATALOGS.businessContinuity.backups.map((b) => b.id))).toEqual([]);
+  });
+
+  it('keeps the evidence bundles at least as long as the security events they hold', () => {
+    const bundles = CATALOGS.businessContinuity.backups.find((b) => b.id === 'evidence-bundles')!;
+    expect([bundles.retention, bundles.retentionUnit]).toEqual([7, 'years']);
+  });
+});
+
+describe('log retention classes', () => {
+  it('keeps security events 7 years, access logs 2 years, application 90 days, debug 30 days', () => {
+    expect(CATALOGS.logRetention.map((l) => [l.id, `${l.retention} ${l.retentionUnit}`])).toEqual([
+      ['security-events', '7 years'],
+      ['access-logs', '2 years'],
+      ['application', '90 days'],
+      ['debug', '30 days'],
+    ]);
+  });
+
+  it('names where each class is stored', () => {
+    for (const l of CATALOGS.logRetention) expect(l.storage.length).toBeGreaterThan(3);
+  });
+
+  it('refuses a class with an unknown unit, naming the field', () => {
+    jest.isolateModules(() => {
+      jest.doMock('../../../functions/catalogs/logRetention', () => {
+        const { LOG_RETENTION_CLASSES } = jest.requireActual(
+          '../../../functions/catalogs/logRetention',
+        );
+        return {
+          LOG_RETENTION_CLASSES: [
+            { ...LOG_RETENTION_CLASSES[0], retentionUnit: 'decades' },
+            ...LOG_RETENTION_CLASSES.slice(1),
+          ],
+        };
+      });
+      expect(() => jest.requireActual('../../../functions/catalogs')).toThrow(
+        /Catalog logRetention is invalid[\s\S]*retentionUnit/,
+      );
+    });
   });
 });
 

@@ -88,7 +88,9 @@ const report = (sections: EvidenceReport['sections'] = {}): EvidenceReport => ({
       ...SECTIONS.retentionPolicy.empty(NOW),
       auditLogDays: 400,
     }),
-    incidentResponse: ok<'incidentResponse'>(computeIncidentResponse(CATALOGS.incidentResponse)),
+    incidentResponse: ok<'incidentResponse'>(
+      computeIncidentResponse(CATALOGS.incidentResponse, CATALOGS.businessContinuity),
+    ),
     ...sections,
   },
 });

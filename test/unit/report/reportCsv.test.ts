@@ -1,4 +1,6 @@
-import { csvCell, renderCsv } from '../../../functions/report/csv';
+import { CATALOGS } from '../../../functions/catalogs';
+import { csvCell, renderCsv, sectionTableCsv } from '../../../functions/report/csv';
+import { sampleReport } from '../../support/reportFixtures';
 
 describe('CSV rendering', () => {
   it('quotes fields holding commas, quotes or line breaks, doubling the quotes (RFC 4180)', () => {
@@ -49,5 +51,34 @@ describe('CSV rendering', () => {
       ],
     );
     expect(csv).toBe('name,n\r\n"x, y",1\r\n\'=1+1,2\r\n');
+  });
+});
+
+describe('catalog tables as CSV', () => {
+  const report = sampleReport('acme');
+
+  it('writes one row per continuity target with target, current, unit and whether it is met', () => {
+    const lines = sectionTableCsv(report, 'incident-response', 'continuity-targets').split('\r\n');
+    expect(lines[0]).toBe('metric,name,target,current,unit,met,measuredBy');
+    expect(lines[1]).toMatch(/^RTO,Recovery time objective,4,2\.5,hours,true,/);
+    expect(lines.filter(Boolean)).toHaveLength(1 + CATALOGS.businessContinuity.targets.length);
+  });
+
+  it('writes the backup strategy per data type with frequency, retention and location', () => {
+    const csv = sectionTableCsv(report, 'incident-response', 'backups');
+    expect(csv.split('\r\n')[0]).toBe('id,dataType,frequency,retention,retentionUnit,location');
+    for (const b of CATALOGS.businessContinuity.backups) expect(csv).toContain(b.id);
+  });
+
+  it('writes the log retention classes with their periods', () => {
+    const lines = sectionTableCsv(report, 'retention-policy', 'log-retention').split('\r\n');
+    expect(lines[0]).toBe('id,name,contents,retention,retentionUnit,storage');
+    expect(lines.slice(1, 5).map((l) => l.split(',').slice(0, 2).join(' '))).toEqual([
+      'security-events Security events',
+      'access-logs Access logs',
+      'application Application logs',
+      'debug Debug logs',
+    ]);
+    expect(lines[1]).toMatch(/,7,years,/);
   });
 });

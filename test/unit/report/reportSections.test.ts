@@ -306,10 +306,11 @@ describe('settings sections', () => {
       piiDetection: COMPLIANCE_DEFAULTS.piiDetection,
     });
     expect(computeDataResidency(undefined)).toEqual({ source: 'defaults', categories: {} });
-    expect(computeRetentionPolicy(undefined)).toEqual({
+    expect(computeRetentionPolicy(undefined, CATALOGS.logRetention)).toEqual({
       source: 'defaults',
       auditLogDays: 365,
       otherPeriodsDays: {},
+      logRetentionClasses: CATALOGS.logRetention,
     });
   });
 
@@ -326,10 +327,11 @@ describe('settings sections', () => {
       piiDetection: { enabled: true, mode: 'redact', entities: ['email'] },
     });
     expect(computeDataResidency(settings).categories).toEqual({ prompts: 'local_only' });
-    expect(computeRetentionPolicy(settings)).toEqual({
+    expect(computeRetentionPolicy(settings, CATALOGS.logRetention)).toEqual({
       source: 'document',
       auditLogDays: 730,
       otherPeriodsDays: { exports: 30 },
+      logRetentionClasses: CATALOGS.logRetention,
     });
   });
 });

@@ -103,8 +103,10 @@ describe('POST /api/compliance/reports body', () => {
       : result.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`);
   };
 
-  it('takes json and csv for access reviews and incidents, and no format for the bundle', () => {
+  it('takes json, csv and pdf for access reviews and incidents, and no format for the bundle', () => {
     expect(issues({ ...base, reportType: 'access_review', format: 'csv' })).toEqual([]);
+    expect(issues({ ...base, reportType: 'access_review', format: 'pdf' })).toEqual([]);
+    expect(issues({ ...base, reportType: 'incident', format: 'pdf' })).toEqual([]);
     expect(issues({ ...base, reportType: 'incident' })).toEqual([]);
     expect(issues({ ...base, reportType: 'soc2', criteria: ['CC6.1'] })).toEqual([]);
     expect(issues({ ...base, reportType: 'soc2', format: 'pdf' })).toEqual([

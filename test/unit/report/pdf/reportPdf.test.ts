@@ -2,6 +2,7 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Writable } from 'node:stream';
+import { CATALOGS } from '../../../../functions/catalogs';
 import { CONTROLS } from '../../../../functions/compliance/controlCatalog';
 import { fontRuns } from '../../../../functions/report/pdf/fonts';
 import {
@@ -118,6 +119,32 @@ describe('report PDF', () => {
       'NotoSansJP-Regular',
     ]);
     for (const font of read.fonts) expect([font.embedded, font.subset]).toEqual(['yes', 'yes']);
+  });
+
+  it('prints the continuity targets, the backup strategy and the log retention classes', () => {
+    const text = squash(read.text);
+    for (const heading of [
+      'Business continuity targets',
+      'Backup strategy',
+      'Log retention classes',
+    ]) {
+      expect(text).toContain(heading);
+    }
+    for (const t of CATALOGS.businessContinuity.targets) {
+      expect(text).toContain(`${t.metric}: ${t.name}`);
+    }
+    expect(text).toMatch(/RTO: Recovery time objective 4 hours 2\.5 hours yes/);
+    for (const b of CATALOGS.businessContinuity.backups) {
+      expect(text).toContain(b.dataType.split(' ').slice(0, 2).join(' '));
+    }
+    for (const [name, keptFor] of [
+      ['Security events', '7 years'],
+      ['Access logs', '2 years'],
+      ['Application logs', '90 days'],
+      ['Debug logs', '30 days'],
+    ]) {
+      expect(text).toContain(`${name} ${keptFor}`);
+    }
   });
 
   it('renders the same bytes from the same report', async () => {
