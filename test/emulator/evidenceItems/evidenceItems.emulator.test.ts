@@ -275,7 +275,11 @@ describe('evidence items over HTTP', () => {
     ['a fileName with ..', { fileName: '..' }, 'fileName'],
     ['a fileName with a control character', { fileName: 'a\u0000.pdf' }, 'fileName'],
     ['a fileName over 200 characters', { fileName: `${'a'.repeat(201)}.pdf` }, 'fileName'],
-    ['an unknown criterion', { criteria: ['CC9.9'] }, 'unknown criterion "CC9.9"; valid criteria: A1.2, C1.2, CC1.1'],
+    [
+      'an unknown criterion',
+      { criteria: ['CC9.9'] },
+      'unknown criterion "CC9.9"; valid criteria: A1.2, C1.2, CC1.1',
+    ],
     ['no criteria', { criteria: [] }, 'criteria'],
     [
       'expiresAt before effectiveAt',
