@@ -2,6 +2,7 @@ import type { InputHTMLAttributes } from 'preact';
 import { useState } from 'preact/hooks';
 import type { AccountEntry, Api, EvidenceItem, EvidenceItemInput } from '../api';
 import { canWriteCompliance } from '../access';
+import { followSignedUrl } from '../download';
 import { fieldErrors } from '../form';
 import { byteSize, utcTime, words } from '../format';
 import { Show, useLoad } from '../load';
@@ -72,11 +73,8 @@ function ItemTable(props: {
   onChange: () => void;
 }) {
   const { api, accountId } = props;
-  const download = (item: EvidenceItem) => (event: MouseEvent) => {
-    event.preventDefault();
-    // The signed URL is asked for on click: it is valid 15 minutes.
-    void api.evidenceItemDownload(accountId, item.id).then(({ url }) => location.assign(url));
-  };
+  const download = (item: EvidenceItem) =>
+    followSignedUrl(() => api.evidenceItemDownload(accountId, item.id));
   return (
     <Table
       caption="Evidence items, newest effective date first"
