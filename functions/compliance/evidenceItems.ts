@@ -64,19 +64,21 @@ export async function createEvidenceItem(deps: Deps, caller: Caller, body: Creat
   return evidenceItemView(id, doc, now);
 }
 
-/** The account's items (narrowed by any of `criteria` and by `state`), newest effective date first. */
+/**
+ * The account's items (narrowed by any of `criteria` and by `state`) that parse, newest effective
+ * date first, and those that do not (logged, listed by id).
+ */
 export async function listEvidenceItems(
-  deps: Pick<Deps, 'db' | 'now'>,
+  deps: Pick<Deps, 'db'>,
   accountId: string,
   filter: { criteria?: string[]; state?: EvidenceItemDoc['state'] } = {},
 ) {
-  const now = deps.now();
   const snapshot = await deps.db.collection(subcollectionPath(accountId, 'evidenceItems')).get();
   const { docs, malformed } = parseSnapshot(evidenceItemDocSchema, snapshot.docs, {
     accountId,
     purpose: 'evidence items',
   });
-  const items = docs
+  const matching = docs
     .filter(({ value }) => !filter.state || value.state === filter.state)
     .filter(
       ({ value }) => !filter.criteria || value.criteria.some((c) => filter.criteria!.includes(c)),
@@ -85,11 +87,7 @@ export async function listEvidenceItems(
       (a, b) =>
         b.value.effectiveAt.getTime() - a.value.effectiveAt.getTime() || a.id.localeCompare(b.id),
     );
-  return {
-    items: items.map(({ id, value }) => evidenceItemView(id, value, now)),
-    docs: items,
-    malformed: listedById(malformed),
-  };
+  return { docs: matching, malformed: listedById(malformed) };
 }
 
 /** One item of the account: 404 when absent; a malformed one cannot be acted on (409). */
@@ -202,15 +200,19 @@ export async function downloadableItem(deps: Pick<Deps, 'db'>, accountId: string
   return doc;
 }
 
+const isStored = (item: {
+  value: EvidenceItemDoc;
+}): item is { id: string; value: StoredEvidenceItemDoc } => item.value.state === 'stored';
+
 /** Stored items whose effective date lies in [start, end): what a bundle of that period holds. */
 export async function storedItemsEffectiveIn(
-  deps: Pick<Deps, 'db' | 'now'>,
+  deps: Pick<Deps, 'db'>,
   accountId: string,
   start: Date,
   end: Date,
 ): Promise<{ id: string; value: StoredEvidenceItemDoc }[]> {
-  const { docs } = await listEvidenceItems(deps, accountId, { state: 'stored' });
+  const { docs } = await listEvidenceItems(deps, accountId);
   return docs
-    .filter(({ value }) => value.effectiveAt >= start && value.effectiveAt < end)
-    .map(({ id, value }) => ({ id, value: value as StoredEvidenceItemDoc }));
+    .filter(isStored)
+    .filter(({ value }) => value.effectiveAt >= start && value.effectiveAt < end);
 }

@@ -13,6 +13,7 @@ import {
   EVIDENCE_ITEM_MAX_BYTES,
   evidenceItemIdParamSchema,
   evidenceItemListSchema,
+  evidenceItemView,
   evidenceItemViewSchema,
   listEvidenceItemsQuerySchema,
 } from '../../schema/evidenceItems';
@@ -97,11 +98,14 @@ export const evidenceItemRoutes: Route[] = [
     access: READ,
     input: { in: 'query', schema: listEvidenceItemsQuerySchema(KNOWN_CRITERIA) },
     handle: async ({ deps, caller, input: { criteria, state } }) => {
-      const { items, malformed } = await listEvidenceItems(deps, caller.accountId, {
+      const now = deps.now();
+      const { docs, malformed } = await listEvidenceItems(deps, caller.accountId, {
         criteria,
         state,
       });
-      return { body: { items, malformed } };
+      return {
+        body: { items: docs.map(({ id, value }) => evidenceItemView(id, value, now)), malformed },
+      };
     },
   }),
   accountRoute({
