@@ -285,6 +285,12 @@ export async function archivePeriod(
       name: evidenceItemEntryName(id, value.fileName),
       sha256: value.sha256,
       size: value.size,
+      item: {
+        title: value.title,
+        criteria: value.criteria,
+        effectiveAt: value.effectiveAt.toISOString(),
+        expiresAt: value.expiresAt?.toISOString() ?? null,
+      },
       open: () => deps.store.createReadStream(value.objectPath),
     })),
     signer: deps.signer,

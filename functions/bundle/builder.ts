@@ -15,7 +15,7 @@ import type { StreamedAuditEvent } from '../audit/events';
 import type { ComplianceExport } from '../compliance/export';
 import { CONTROLS } from '../compliance/controlCatalog';
 import { buildAssessmentResults, bundleEvidence, resultsOfDays } from '../compliance/oscal';
-import { reportPdfStream } from '../report/pdf/reportPdf';
+import { reportPdfStream, type EvidenceItemEntry } from '../report/pdf/reportPdf';
 import type { EvidenceReport } from '../schema/evidence';
 import { auditLine, AuditLogTally } from './auditLog';
 import { MerkleAccumulator } from './merkle';
@@ -49,6 +49,8 @@ export interface EvidenceFile {
   name: string;
   sha256: string;
   size: number;
+  /** What report.pdf says of the item. */
+  item: Pick<EvidenceItemEntry, 'title' | 'criteria' | 'effectiveAt' | 'expiresAt'>;
   open: () => Readable;
 }
 
@@ -313,6 +315,12 @@ export function buildBundle(content: BundleContent): {
         },
         compliance: content.compliance,
         howToVerify: bundleReadme(content.accountId, content.period),
+        evidenceItems: (content.evidenceFiles ?? []).map(({ name, sha256, size, item }) => ({
+          file: name,
+          sha256,
+          size,
+          ...item,
+        })),
       }),
     );
     zip.addReadStream(pdf.stream, BUNDLE_FILES.reportPdf, entryOptions);

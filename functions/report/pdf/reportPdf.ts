@@ -39,6 +39,20 @@ export interface LiveCover {
   keyId: string;
 }
 
+/** An evidence item a bundle holds (CONTRACT §10), with the hash its upload recorded. */
+export interface EvidenceItemEntry {
+  /** The zip entry: `evidence/<itemId>/<fileName>`. */
+  file: string;
+  title: string;
+  criteria: readonly string[];
+  /** ISO-8601. */
+  effectiveAt: string;
+  expiresAt: string | null;
+  sha256: string;
+  /** Bytes. */
+  size: number;
+}
+
 export interface ReportPdfInput {
   report: EvidenceReport;
   accountName?: string;
@@ -47,6 +61,8 @@ export interface ReportPdfInput {
   compliance?: ComplianceExport;
   /** The "how to verify" text (the bundle's README.txt). */
   howToVerify: string;
+  /** The evidence items a bundle holds; absent outside bundles. */
+  evidenceItems?: readonly EvidenceItemEntry[];
 }
 
 interface Chapter {
@@ -145,13 +161,24 @@ function chaptersOf(input: ReportPdfInput): Chapter[] {
         },
       ]
     : [];
+  const items = input.evidenceItems;
+  const evidence: Chapter[] = items
+    ? [
+        {
+          anchor: 'evidence-items',
+          title: 'Evidence items',
+          status: '',
+          render: (c) => evidenceItemsChapter(c, items),
+        },
+      ]
+    : [];
   const verify: Chapter = {
     anchor: 'verify',
     title: 'How to verify',
     status: '',
     render: (c) => c.paragraph(input.howToVerify, { size: 8.5 }),
   };
-  return [...sections, ...period, verify];
+  return [...sections, ...period, ...evidence, verify];
 }
 
 async function cover(c: PdfComposer, input: ReportPdfInput, account: string): Promise<void> {
@@ -390,6 +417,33 @@ async function incidents(c: PdfComposer, compliance: ComplianceExport): Promise<
     );
   }
   await malformedIds(c, compliance.malformed.incidents);
+}
+
+async function evidenceItemsChapter(
+  c: PdfComposer,
+  items: readonly EvidenceItemEntry[],
+): Promise<void> {
+  await c.paragraph(
+    'Evidence no system holds (reports, records, policies) effective in the period, each file in the bundle under the name shown, with the SHA-256 recorded when it was uploaded (the manifest lists the same).',
+    { size: 9 },
+  );
+  await c.table(
+    [
+      { header: 'Item', width: 2.2, value: (i) => i.title },
+      { header: 'Criteria', width: 1, value: (i) => i.criteria.join(', ') },
+      { header: 'Effective', width: 1, value: (i) => i.effectiveAt.slice(0, 10), fit: 'line' },
+      { header: 'Expires', width: 1, value: (i) => i.expiresAt?.slice(0, 10) ?? 'never' },
+      {
+        header: 'File and SHA-256',
+        width: 3.6,
+        value: (i) => `${i.file} ${i.sha256}`,
+        fit: 'word',
+      },
+      { header: 'Bytes', width: 0.9, value: (i) => String(i.size) },
+    ],
+    items,
+    { empty: 'No evidence items effective in the period.' },
+  );
 }
 
 async function malformedIds(c: PdfComposer, malformed: readonly { id: string }[]): Promise<void> {

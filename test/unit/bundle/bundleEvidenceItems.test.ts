@@ -17,8 +17,9 @@ import {
   sampleCompliance,
   sampleFiles,
   tamper,
+  tempDir,
 } from '../../support/bundleZip';
-import { sampleReport } from '../../support/reportFixtures';
+import { readPdf, sampleReport } from '../../support/reportFixtures';
 
 /**
  * Evidence items' files in a bundle (CONTRACT §10): streamed in under `evidence/<id>/<fileName>`,
@@ -32,6 +33,12 @@ function evidenceFile(itemId: string, fileName: string, bytes: Buffer): Evidence
     name: evidenceItemEntryName(itemId, fileName),
     sha256: createHash('sha256').update(bytes).digest('hex'),
     size: bytes.length,
+    item: {
+      title: `Evidence ${itemId}`,
+      criteria: ['CC4.1', 'CC7.1'],
+      effectiveAt: '2026-08-15T00:00:00.000Z',
+      expiresAt: null,
+    },
     open: () => Readable.from([bytes.subarray(0, 7), bytes.subarray(7)]),
   };
 }
@@ -93,6 +100,18 @@ describe('evidence items in a bundle', () => {
           size: PENTEST.length,
         },
       ]),
+    );
+  });
+
+  it('report.pdf lists each item with its file name and the SHA-256 the manifest carries', async () => {
+    const entries = new Map(await readZip(bundlePath));
+    const { text } = readPdf(entries.get('report.pdf')!, tempDir());
+    const chapter = text.slice(text.lastIndexOf('Evidence items'));
+    expect(chapter).toContain('Evidence item-1');
+    expect(chapter).toContain('2026-08-15');
+    expect(chapter.replace(/\s+/g, '')).toContain('evidence/item-2/training.csv');
+    expect(chapter.replace(/\s+/g, '')).toContain(
+      createHash('sha256').update(TRAINING).digest('hex'),
     );
   });
 
