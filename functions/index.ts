@@ -74,6 +74,8 @@ export const evidenceCacheSecurityEvents = invalidatesEvidence('securityEvents/{
 export const evidenceCacheAccessHistory = invalidatesEvidence('accessHistory/{changeId}');
 // A bundle index moving to complete changes the quarterly-bundle control.
 export const evidenceCacheArchives = invalidatesEvidence('evidenceArchives/{archiveId}');
+// Registering or storing an evidence item changes the controls that need such evidence.
+export const evidenceCacheEvidenceItems = invalidatesEvidence('evidenceItems/{itemId}');
 
 /** 02:00 UTC on the first day of each quarter: queue the ended quarter's bundle job per account. */
 export const archiveQuarterlyEvidence = onSchedule(

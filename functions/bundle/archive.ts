@@ -14,7 +14,14 @@ import { ObjectExistsError, type EvidenceStore } from '../adapters/storage';
 import type { ManifestSigner } from '../adapters/signer';
 import { isAlreadyExists } from '../adapters/firestoreErrors';
 import { failedPrecondition, invalidArgument } from '../domain/errors';
-import { BUNDLE_FILES, type ArchiveIndex, type Manifest } from '../schema/bundle';
+import {
+  BUNDLE_FILES,
+  evidenceItemEntryName,
+  type ArchiveIndex,
+  type Manifest,
+} from '../schema/bundle';
+import type { StoredEvidenceItemDoc } from '../schema/evidenceItems';
+import { storedItemsEffectiveIn } from '../compliance/evidenceItems';
 import { evidenceReportSchema, type EvidenceReport } from '../schema/evidence';
 import {
   createArchiveIndex,
@@ -43,6 +50,12 @@ export interface ArchiveDeps {
   accessChanges: (accountId: string, since: Date, limit: number) => Promise<AccessHistory>;
   /** Control results, findings and incidents of [start, end) (compliance/export.ts). */
   compliance: (accountId: string, start: Date, end: Date) => Promise<ComplianceExport>;
+  /** Stored evidence items effective in [start, end) (compliance/evidenceItems.ts). */
+  evidenceItems: (
+    accountId: string,
+    start: Date,
+    end: Date,
+  ) => Promise<{ id: string; value: StoredEvidenceItemDoc }[]>;
 }
 
 export type ArchiveStatus =
@@ -247,10 +260,11 @@ export async function archivePeriod(
   const since = previous?.periodEnd ?? period.start;
   // An unreadable compliance export fails the run (the task is retried) rather than signing a
   // bundle without it: unlike a report section, it has no degraded form to stand in for it.
-  const [report, history, compliance] = await Promise.all([
+  const [report, history, compliance, evidenceItems] = await Promise.all([
     deps.report(accountId, period.end),
     deps.accessChanges(accountId, since, ACCESS_HISTORY_LIMIT + 1),
     deps.compliance(accountId, period.start, period.end),
+    deps.evidenceItems(accountId, period.start, period.end),
   ]);
   const changes = history.changes.filter((c) => Date.parse(c.changedAt) < period.end.getTime());
   const rendered = renderContents(report, period, previous, {
@@ -267,6 +281,18 @@ export async function archivePeriod(
     report,
     compliance,
     events: deps.events(accountId, period.start, period.end),
+    evidenceFiles: evidenceItems.map(({ id, value }) => ({
+      name: evidenceItemEntryName(id, value.fileName),
+      sha256: value.sha256,
+      size: value.size,
+      item: {
+        title: value.title,
+        criteria: value.criteria,
+        effectiveAt: value.effectiveAt.toISOString(),
+        expiresAt: value.expiresAt?.toISOString() ?? null,
+      },
+      open: () => deps.store.createReadStream(value.objectPath),
+    })),
     signer: deps.signer,
   });
   let built;
@@ -314,5 +340,6 @@ export function archiveDepsFrom(deps: Deps): ArchiveDeps {
     accessChanges: (accountId, since, limit) =>
       recentAccessChanges(deps.db, accountId, since, limit),
     compliance: (accountId, start, end) => exportComplianceForPeriod(deps, accountId, start, end),
+    evidenceItems: (accountId, start, end) => storedItemsEffectiveIn(deps, accountId, start, end),
   };
 }

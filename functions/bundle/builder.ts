@@ -15,7 +15,7 @@ import type { StreamedAuditEvent } from '../audit/events';
 import type { ComplianceExport } from '../compliance/export';
 import { CONTROLS } from '../compliance/controlCatalog';
 import { buildAssessmentResults, bundleEvidence, resultsOfDays } from '../compliance/oscal';
-import { reportPdfStream } from '../report/pdf/reportPdf';
+import { reportPdfStream, type EvidenceItemEntry } from '../report/pdf/reportPdf';
 import type { EvidenceReport } from '../schema/evidence';
 import { auditLine, AuditLogTally } from './auditLog';
 import { MerkleAccumulator } from './merkle';
@@ -39,7 +39,19 @@ export interface BundleContent {
   compliance: ComplianceExport;
   /** The period's audit events in their stable order; pulled only as fast as the zip is consumed. */
   events: AsyncIterable<StreamedAuditEvent>;
+  /** Evidence items' files, streamed from Storage one after the other (CONTRACT §10); none if absent. */
+  evidenceFiles?: readonly EvidenceFile[];
   signer: ManifestSigner;
+}
+
+/** One stored evidence item's file: its zip entry name, what was recorded at upload, its bytes. */
+export interface EvidenceFile {
+  name: string;
+  sha256: string;
+  size: number;
+  /** What report.pdf says of the item. */
+  item: Pick<EvidenceItemEntry, 'title' | 'criteria' | 'effectiveAt' | 'expiresAt'>;
+  open: () => Readable;
 }
 
 export interface BuiltBundle {
@@ -141,6 +153,32 @@ function hashedEntry(name: string, source: Readable) {
     stream.on('error', reject);
   });
   return { stream, ended, file: (): ManifestFile => ({ name, sha256: hash.digest('hex'), size }) };
+}
+
+/**
+ * Streams one evidence file into the zip. The bytes must be those recorded at upload: a file that
+ * changed in Storage fails the build rather than being sealed into a signed bundle.
+ */
+async function addEvidenceFile(
+  zip: ZipFile,
+  file: EvidenceFile,
+  entryOptions: { mtime: Date; compress: boolean },
+  aborted: Promise<never>,
+): Promise<ManifestFile> {
+  const entry = hashedEntry(file.name, file.open());
+  zip.addReadStream(entry.stream, file.name, entryOptions);
+  try {
+    await Promise.race([entry.ended, aborted]);
+  } finally {
+    entry.stream.destroy();
+  }
+  const found = entry.file();
+  if (found.sha256 !== file.sha256 || found.size !== file.size) {
+    throw new Error(
+      `${file.name} in Storage is ${found.size} bytes with SHA-256 ${found.sha256}, but ${file.size} bytes with SHA-256 ${file.sha256} were recorded at upload; the bundle is not sealed`,
+    );
+  }
+  return found;
 }
 
 /** Files whose hashes report.pdf's cover prints, so a printed copy can be tied to its manifest. */
@@ -277,6 +315,12 @@ export function buildBundle(content: BundleContent): {
         },
         compliance: content.compliance,
         howToVerify: bundleReadme(content.accountId, content.period),
+        evidenceItems: (content.evidenceFiles ?? []).map(({ name, sha256, size, item }) => ({
+          file: name,
+          sha256,
+          size,
+          ...item,
+        })),
       }),
     );
     zip.addReadStream(pdf.stream, BUNDLE_FILES.reportPdf, entryOptions);
@@ -286,6 +330,9 @@ export function buildBundle(content: BundleContent): {
       pdf.stream.destroy();
     }
     files.push(pdf.file());
+    for (const evidence of content.evidenceFiles ?? []) {
+      files.push(await addEvidenceFile(zip, evidence, entryOptions, consumer.aborted));
+    }
 
     const manifest = manifestFor(content, files, log);
     const manifestBytes = serializeManifest(manifest);

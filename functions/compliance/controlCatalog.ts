@@ -171,6 +171,81 @@ const CATALOG = [
     },
     evidence: { sections: [], bundleFiles: ['manifest.json', 'manifest.sig', 'compliance.json'] },
   },
+  {
+    id: 'security-awareness-training',
+    name: 'Security awareness training',
+    description:
+      'Security awareness training ran within the last year; its completion records are kept as an evidence item.',
+    criteria: ['CC2.1'],
+    findingSeverity: 'medium',
+    test: {
+      description:
+        'Looks for a stored evidence item of kind security_awareness_training (training records) that is effective, not expired, and effective within the last 365 days.',
+      threshold: 'a current item effective within 365 days',
+    },
+    evidence: { sections: [], bundleFiles: ['compliance.json'] },
+    evidenceItem: { kind: 'security_awareness_training', maxAgeDays: 365 },
+  },
+  {
+    id: 'risk-assessment',
+    name: 'Annual risk assessment',
+    description:
+      'A risk assessment identifying threats to the service objectives was performed within the last year and is kept as an evidence item.',
+    criteria: ['CC3.1'],
+    findingSeverity: 'high',
+    test: {
+      description:
+        'Looks for a stored evidence item of kind risk_assessment (a risk assessment) that is effective, not expired, and effective within the last 365 days.',
+      threshold: 'a current item effective within 365 days',
+    },
+    evidence: { sections: [], bundleFiles: ['compliance.json'] },
+    evidenceItem: { kind: 'risk_assessment', maxAgeDays: 365 },
+  },
+  {
+    id: 'vulnerability-scan',
+    name: 'Quarterly vulnerability scan',
+    description:
+      'The production systems were scanned for vulnerabilities within the last quarter; the scan report is kept as an evidence item.',
+    criteria: ['CC4.1', 'CC7.1'],
+    findingSeverity: 'high',
+    test: {
+      description:
+        'Looks for a stored evidence item of kind vulnerability_scan (a vulnerability scan report) that is effective, not expired, and effective within the last 92 days.',
+      threshold: 'a current item effective within 92 days',
+    },
+    evidence: { sections: [], bundleFiles: ['compliance.json'] },
+    evidenceItem: { kind: 'vulnerability_scan', maxAgeDays: 92 },
+  },
+  {
+    id: 'penetration-test',
+    name: 'Annual penetration test',
+    description:
+      'An independent penetration test was performed within the last year; its report is kept as an evidence item.',
+    criteria: ['CC4.1', 'CC7.1'],
+    findingSeverity: 'high',
+    test: {
+      description:
+        'Looks for a stored evidence item of kind penetration_test (a penetration test report) that is effective, not expired, and effective within the last 365 days.',
+      threshold: 'a current item effective within 365 days',
+    },
+    evidence: { sections: [], bundleFiles: ['compliance.json'] },
+    evidenceItem: { kind: 'penetration_test', maxAgeDays: 365 },
+  },
+  {
+    id: 'information-security-policy',
+    name: 'Signed information security policy',
+    description:
+      'A signed information security policy, reviewed within the last year, is kept as an evidence item.',
+    criteria: ['CC1.1'],
+    findingSeverity: 'medium',
+    test: {
+      description:
+        'Looks for a stored evidence item of kind information_security_policy (a signed policy) that is effective, not expired, and effective within the last 365 days.',
+      threshold: 'a current item effective within 365 days',
+    },
+    evidence: { sections: [], bundleFiles: ['compliance.json'] },
+    evidenceItem: { kind: 'information_security_policy', maxAgeDays: 365 },
+  },
 ] satisfies z.input<typeof controlSchema>[];
 
 export const CONTROLS: readonly Control[] = Object.freeze(

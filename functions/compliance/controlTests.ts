@@ -1,7 +1,13 @@
 import { quarterBefore, quarterContaining } from '../domain/quarter';
 import { PRIVILEGED_LEVEL, type Role } from '../domain/roles';
 import { addHours, daysBetween, utcDay } from '../domain/time';
-import type { ControlTestResult, ControlTestStatus, EvidencePointer } from '../schema/compliance';
+import type {
+  Control,
+  ControlTestResult,
+  ControlTestStatus,
+  EvidencePointer,
+} from '../schema/compliance';
+import type { EvidenceKind } from '../schema/evidenceItems';
 import { CONTROLS } from './controlCatalog';
 
 /**
@@ -59,6 +65,16 @@ export interface ArchiveFacts {
   periodEnd: Date;
 }
 
+/** A stored evidence item (CONTRACT §10), as the evidence-item controls see it. */
+export interface EvidenceItemFacts {
+  id: string;
+  title: string;
+  kind: EvidenceKind | null;
+  criteria: string[];
+  effectiveAt: Date;
+  expiresAt: Date | null;
+}
+
 export interface ControlEvidence {
   accountCreatedAt: Date;
   members: Slice<MemberFacts[]>;
@@ -72,6 +88,8 @@ export interface ControlEvidence {
   auditEventsLast24h: Slice<number>;
   /** Complete bundles of this account (the evidence archive index). */
   archives: Slice<ArchiveFacts[]>;
+  /** Evidence items whose content is stored (items awaiting their upload prove nothing yet). */
+  evidenceItems: Slice<EvidenceItemFacts[]>;
 }
 
 export interface ControlTestConfig {
@@ -155,7 +173,76 @@ export function dueQuarter(now: Date): { start: Date; end: Date } {
   return { start, end };
 }
 
+type EvidenceItemControl = Control & { evidenceItem: NonNullable<Control['evidenceItem']> };
+
+const EVIDENCE_ITEM_CONTROLS = CONTROLS.filter((c): c is EvidenceItemControl => !!c.evidenceItem);
+
+/** Criteria that one evidence-item control alone claims: a kind-less item naming one serves it. */
+const UNAMBIGUOUS_CRITERIA = new Map(
+  [...new Set(EVIDENCE_ITEM_CONTROLS.flatMap((c) => c.criteria))].flatMap((criterion) => {
+    const claiming = EVIDENCE_ITEM_CONTROLS.filter((c) => c.criteria.includes(criterion));
+    return claiming.length === 1 ? [[criterion, claiming[0].id] as const] : [];
+  }),
+);
+
+/**
+ * Whether an item is evidence for the control: its `kind` says so, or, without a kind, it names a
+ * criterion only this control claims (CC4.1 and CC7.1 need a kind: a scan and a pen test share them).
+ */
+export const itemServes = (item: EvidenceItemFacts, control: EvidenceItemControl) =>
+  item.kind !== null
+    ? item.kind === control.evidenceItem.kind
+    : item.criteria.some((c) => UNAMBIGUOUS_CRITERIA.get(c) === control.id);
+
+const describeItem = (item: EvidenceItemFacts) =>
+  `${item.id} ("${item.title}", effective ${utcDay(item.effectiveAt)})`;
+
+/** Why an item that serves the control no longer counts at `now`; undefined when it counts. */
+function staleness(item: EvidenceItemFacts, maxAgeDays: number, now: Date): string | undefined {
+  if (item.expiresAt !== null && item.expiresAt <= now) {
+    return `${describeItem(item)} expired on ${utcDay(item.expiresAt)}`;
+  }
+  if (daysBetween(item.effectiveAt, now) > maxAgeDays) {
+    return `${describeItem(item)} is older than ${maxAgeDays} days`;
+  }
+  return undefined;
+}
+
+/**
+ * pass when a stored item serving the control is effective now, not expired and recent enough;
+ * fail `missing` when there is none at all, `expired` when every one has lapsed.
+ */
+function evidenceItemTest(control: EvidenceItemControl): Evaluator {
+  const { kind, maxAgeDays } = control.evidenceItem;
+  const needed = `a stored evidence item of kind ${kind} (criteria ${control.criteria.join(', ')}) effective within ${maxAgeDays} days`;
+  return (ev, now) =>
+    withSlices([ev.evidenceItems], (items) => {
+      const serving = items
+        .filter((item) => itemServes(item, control) && item.effectiveAt <= now)
+        .sort((a, b) => b.effectiveAt.getTime() - a.effectiveAt.getTime());
+      const current = serving.find((item) => staleness(item, maxAgeDays, now) === undefined);
+      if (current) {
+        return {
+          status: 'pass',
+          measured: current.id,
+          detail: `Evidence item ${describeItem(current)} is current.`,
+        };
+      }
+      if (serving.length === 0) {
+        return { status: 'fail', measured: 'missing', detail: `Missing: ${needed}.` };
+      }
+      return {
+        status: 'fail',
+        measured: 'expired',
+        detail: `Expired: ${staleness(serving[0], maxAgeDays, now)}; needed is ${needed}.`,
+        offenders: serving.map((item) => item.id),
+      };
+    });
+}
+
 export const CONTROL_TESTS: Readonly<Record<string, Evaluator>> = {
+  ...Object.fromEntries(EVIDENCE_ITEM_CONTROLS.map((c) => [c.id, evidenceItemTest(c)])),
+
   'mfa-privileged-members': (ev) =>
     withSlices([ev.members], (members) =>
       countOffenders(

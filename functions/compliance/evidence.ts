@@ -9,11 +9,13 @@ import type { EvidenceReport, EvidenceSection } from '../schema/evidence';
 import { subcollectionPath } from '../schema/paths';
 import { SECTION_SLUGS, type SectionKey, type SectionSlug } from '../schema/report';
 import { CONTROLS } from './controlCatalog';
+import { listEvidenceItems } from './evidenceItems';
 import { SYSTEM_ACTOR } from './findings';
 import {
   ACTIVITY_WINDOW_HOURS,
   type ArchiveFacts,
   type ControlEvidence,
+  type EvidenceItemFacts,
   type Slice,
 } from './controlTests';
 
@@ -66,7 +68,10 @@ const malformedIn = (list: readonly { path: string }[], collection: string) =>
 /** Pure: the report's part of the evidence. */
 export function evidenceFromReport(
   report: EvidenceReport,
-  extras: Pick<ControlEvidence, 'accountCreatedAt' | 'auditEventsLast24h' | 'archives'>,
+  extras: Pick<
+    ControlEvidence,
+    'accountCreatedAt' | 'auditEventsLast24h' | 'archives' | 'evidenceItems'
+  >,
 ): ControlEvidence {
   const date = (iso: string | null) => (iso === null ? null : new Date(iso));
   return {
@@ -132,6 +137,30 @@ export async function readArchives(deps: Deps, accountId: string): Promise<Slice
   }
 }
 
+/** Evidence items whose content is stored; malformed item documents are counted. */
+export async function readEvidenceItems(
+  deps: Deps,
+  accountId: string,
+): Promise<Slice<EvidenceItemFacts[]>> {
+  const path = subcollectionPath(accountId, 'evidenceItems');
+  const evidence: EvidencePointer = { source: 'evidenceItems', pointer: path };
+  try {
+    const { docs, malformed } = await listEvidenceItems(deps, accountId, { state: 'stored' });
+    const items = docs.map(({ id, value }) => ({
+      id,
+      title: value.title,
+      kind: value.kind,
+      criteria: value.criteria,
+      effectiveAt: value.effectiveAt,
+      expiresAt: value.expiresAt,
+    }));
+    return { ok: true, value: items, malformed: malformed.length, evidence };
+  } catch (error) {
+    logger.error('evidence items unreadable', { accountId, error: String(error) });
+    return { ok: false, reason: 'evidence items unreadable', evidence };
+  }
+}
+
 /**
  * Audit events of the last day not written by this module. Its own events (automatic findings)
  * must not count: they would turn the failure they report into a pass on the next evaluation.
@@ -168,13 +197,19 @@ export async function gatherControlEvidence(
   accountCreatedAt: Date,
   now: Date,
 ): Promise<{ evidence: ControlEvidence; report: EvidenceReport; archives: Slice<ArchiveEntry[]> }> {
-  const [report, archives, auditEventsLast24h] = await Promise.all([
+  const [report, archives, auditEventsLast24h, evidenceItems] = await Promise.all([
     buildReport(deps, accountId, { asOf: now, sections: CONTROL_SECTION_SLUGS }),
     readArchives(deps, accountId),
     countRecentAuditEvents(deps, accountId, now),
+    readEvidenceItems(deps, accountId),
   ]);
   return {
-    evidence: evidenceFromReport(report, { accountCreatedAt, auditEventsLast24h, archives }),
+    evidence: evidenceFromReport(report, {
+      accountCreatedAt,
+      auditEventsLast24h,
+      archives,
+      evidenceItems,
+    }),
     report,
     archives,
   };

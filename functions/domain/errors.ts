@@ -14,6 +14,8 @@ const STATUS = {
   // CONTRACT §4: the resource is not in a state that allows this (a bundle still building, a
   // finding moved out of order).
   failed_precondition: 409,
+  // CONTRACT §4: a request body over the route's limit (an evidence item's 25 MiB).
+  too_large: 413,
   unsupported_media_type: 415,
   internal: 500,
   unavailable: 503,
@@ -47,6 +49,9 @@ export const methodNotAllowed = (method: string, allowed: readonly string[]) =>
   new ApiError('method_not_allowed', `Method ${method} is not allowed here.`, { allowed });
 export const failedPrecondition = (message: string, details?: unknown) =>
   new ApiError('failed_precondition', message, details);
+
+export const tooLarge = (message: string, details?: unknown) =>
+  new ApiError('too_large', message, details);
 
 export const unsupportedMediaType = (message: string) =>
   new ApiError('unsupported_media_type', message);

@@ -11,7 +11,7 @@ export function makeApiHandler(routes: readonly Route[] = ROUTES, deps: () => De
   return async (req: Request, res: Response): Promise<void> => {
     try {
       const { route, params } = resolveRoute(routes, req.method, req.path);
-      requireJsonBody(req.headers);
+      if (!route.rawBody) requireJsonBody(req.headers);
       const result = await runRoute(route, {
         req: {
           method: req.method,
@@ -19,6 +19,7 @@ export function makeApiHandler(routes: readonly Route[] = ROUTES, deps: () => De
           query: req.query,
           headers: req.headers,
           body: req.body,
+          rawBody: req.rawBody,
         },
         params,
         deps: deps(),

@@ -61,6 +61,7 @@ const ERROR_DESCRIPTIONS: Record<number, string> = {
   404: '`not_found`.',
   405: '`method_not_allowed`; the `Allow` header lists the methods.',
   409: '`failed_precondition`: the resource is not in a state that allows this (e.g. a bundle still building).',
+  413: "`too_large`: the request body is over the route's limit.",
   415: '`unsupported_media_type`: a request body that is not JSON (UTF-8).',
   503: '`unavailable`: contention or overload; retry after the `Retry-After` header (seconds).',
 };
@@ -127,6 +128,15 @@ function parameters(route: Route) {
 }
 
 function requestBody(route: Route) {
+  if (route.rawBody) {
+    return {
+      required: true,
+      description: route.rawBody.description,
+      content: {
+        '*/*': { schema: { type: 'string', contentMediaType: 'application/octet-stream' } },
+      },
+    };
+  }
   if (route.input?.in !== 'body') return undefined;
   const body = inputSchemaAt(route.input, DOC_DATE);
   return { required: true, content: { 'application/json': { schema: jsonSchemaOfInput(body) } } };

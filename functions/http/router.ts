@@ -7,7 +7,7 @@ import { methodNotAllowed, notFound } from '../domain/errors';
 import type { Permission } from '../domain/roles';
 import { authenticate, authorizeRoute } from './authz';
 
-export type HttpMethod = 'GET' | 'POST' | 'PATCH' | 'DELETE';
+export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
 
 export interface ApiRequest {
   method: string;
@@ -16,6 +16,8 @@ export interface ApiRequest {
   query: Record<string, unknown>;
   headers: IncomingHttpHeaders;
   body: unknown;
+  /** The body's bytes as received (routes that take a raw body); absent when there were none. */
+  rawBody?: Buffer;
 }
 
 export interface ApiResponse {
@@ -51,6 +53,15 @@ export interface RouteDoc {
 export interface RouteAccess {
   permission: Permission;
   level?: { min: number; to: string };
+}
+
+/**
+ * A route that takes its body as raw bytes (a file upload) rather than JSON: any Content-Type
+ * reaches it, and it reads `req.rawBody` within `maxBytes`.
+ */
+export interface RawBody {
+  maxBytes: number;
+  description: string;
 }
 
 /** The request input of an account route; it names the account (`accountId`). */
@@ -94,6 +105,7 @@ export interface Route {
   input?: RouteInput;
   /** Path parameters, validated after authorization. */
   params?: z.ZodType;
+  rawBody?: RawBody;
   handle(ctx: RouteContext): Promise<ApiResponse>;
 }
 
@@ -111,6 +123,7 @@ export function accountRoute<S extends z.ZodType<{ accountId: string }>>(route: 
   access: RouteAccess;
   input: RouteInput & { schema: S | ((now: Date) => S) };
   params?: z.ZodType;
+  rawBody?: RawBody;
   handle(ctx: AccountContext<z.output<S>>): Promise<ApiResponse>;
 }): Route {
   return {

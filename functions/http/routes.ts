@@ -5,6 +5,7 @@ import { auditLogRoutes } from './routes/auditLogs';
 import { complianceRoutes } from './routes/compliance';
 import { evidenceRoutes } from './routes/evidence';
 import { evidenceExportRoutes } from './routes/evidenceExport';
+import { evidenceItemRoutes } from './routes/evidenceItems';
 import { healthRoutes } from './routes/health';
 import { openApiRoutes } from './routes/openapi';
 import { reportRoutes } from './routes/reports';
@@ -20,4 +21,5 @@ export const ROUTES: readonly Route[] = [
   ...evidenceExportRoutes,
   ...archiveRoutes,
   ...reportRoutes,
+  ...evidenceItemRoutes,
 ];

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { accountIdParam, dateTimeInput, isoDateTime, optionalIntegerParam, single } from './api';
 import { documentId, timestamp, utcDayString } from './common';
 import { INCIDENT_PHASES, SEVERITIES } from './catalogs';
+import { EVIDENCE_KINDS } from './evidenceItems';
 import { SECTION_SLUGS, type SectionKey } from './report';
 
 /**
@@ -64,6 +65,13 @@ export const controlSchema = z.object({
     /** Files of the quarterly bundle that carry the same evidence. */
     bundleFiles: z.array(z.string().regex(/^[a-z0-9-]+\.[a-z]+$/)).min(1),
   }),
+  /**
+   * Controls that rest on an evidence item (CONTRACT §10): the kind of item needed and how old
+   * its effective date may be before it no longer counts (e.g. training yearly, scans quarterly).
+   */
+  evidenceItem: z
+    .object({ kind: z.enum(EVIDENCE_KINDS), maxAgeDays: z.number().int().positive() })
+    .optional(),
 });
 export type Control = z.output<typeof controlSchema>;
 
@@ -75,7 +83,7 @@ export type ControlTestStatus = (typeof CONTROL_TEST_STATUSES)[number];
 
 /** Where the evidence for a result lives: a report section (JSON pointer inside it) or the archive index. */
 export const evidencePointerSchema = z.object({
-  source: z.enum(['report', 'evidenceArchives', 'auditLogs']),
+  source: z.enum(['report', 'evidenceArchives', 'auditLogs', 'evidenceItems']),
   /** Report section key when source is `report`. */
   section: sectionKey.optional(),
   /** RFC 6901 pointer into the section's data (or a collection path for Firestore sources). */

@@ -36,6 +36,14 @@ export const BUNDLE_FILES = {
   readme: 'README.txt',
 } as const;
 
+/**
+ * Evidence items' files (CONTRACT §10), zero or more per bundle, listed and hashed like any other
+ * file and required by no version. Both parts are single safe path segments (a document id and a
+ * file name validated at registration), so the name never leaves `evidence/`.
+ */
+export const evidenceItemEntryName = (itemId: string, fileName: string) =>
+  `evidence/${itemId}/${fileName}`;
+
 /** Files a manifest must list from the version that introduced them on. */
 export const FILES_REQUIRED_SINCE: Readonly<Record<string, number>> = {
   [BUNDLE_FILES.compliance]: 2,

@@ -49,6 +49,11 @@ export const COLLECTIONS = {
    * (reportJobDocSchema); `jobId` is derived from them, so asking twice finds the same job.
    */
   reportJobs: 'reportJobs',
+  /**
+   * `evidenceItems/{itemId}`: evidence no system holds (CONTRACT §10), registered through the API
+   * and its file stored once in Cloud Storage (evidenceItemDocSchema).
+   */
+  evidenceItems: 'evidenceItems',
 } as const;
 
 export const COMPLIANCE_SETTINGS_DOC = 'compliance';

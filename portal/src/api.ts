@@ -23,6 +23,10 @@ import type {
   publicKeyResponseSchema,
 } from '../../functions/schema/bundle';
 import type { z } from 'zod';
+import type {
+  CreateEvidenceItemBody,
+  EvidenceItemView,
+} from '../../functions/schema/evidenceItems';
 
 export type { ControlHistoryResponse, CsvSectionSlug, EvidenceReport };
 export type CsvTable<S extends CsvSectionSlug> = (typeof CSV_TABLES)[S][number];
@@ -99,6 +103,10 @@ export type Archive = ArchiveEntry;
 export type ReadyArchive = ArchiveSummary;
 
 export type PublicKey = z.output<typeof publicKeyResponseSchema>;
+
+/** An evidence item as `GET /api/evidence-items` lists it (CONTRACT §10). */
+export type EvidenceItem = EvidenceItemView;
+export type EvidenceItemInput = Fields<CreateEvidenceItemBody>;
 
 /** An API error (CONTRACT §4 error body), with its HTTP status. */
 export class ApiError extends Error {
@@ -204,6 +212,22 @@ export function apiClient(token: TokenSource) {
       json<{ url: string; expiresAt: string }>(
         token,
         `/soc2-archives/${encodeURIComponent(archiveId)}/download`,
+      )({ accountId }),
+    evidenceItems: (accountId: string) =>
+      json<{ items: EvidenceItem[] }>(token, '/evidence-items')({ accountId }),
+    createEvidenceItem: (accountId: string, fields: EvidenceItemInput) =>
+      write<EvidenceItem>(token, 'POST')('/evidence-items', { ...fields, accountId }),
+    /** The file as the raw body, with the Content-Type the item was registered with. */
+    uploadEvidenceItem: async (accountId: string, item: EvidenceItem, file: Blob) => {
+      const path = `/evidence-items/${encodeURIComponent(item.id)}/content?${new URLSearchParams({ accountId }).toString()}`;
+      const init = { method: 'PUT', headers: { 'content-type': item.contentType }, body: file };
+      return (await (await send(token, path, init)).json()) as EvidenceItem;
+    },
+    /** A signed URL for the item's file, valid 15 minutes. */
+    evidenceItemDownload: (accountId: string, itemId: string) =>
+      json<{ url: string; expiresAt: string }>(
+        token,
+        `/evidence-items/${encodeURIComponent(itemId)}/download`,
       )({ accountId }),
     /** One CSV table of the report, as a file to save. */
     evidenceCsv: async <S extends CsvSectionSlug>(

@@ -6,6 +6,7 @@ import { DashboardPage } from './pages/dashboard';
 import { ArchivesPage } from './pages/archives';
 import { AuditLogPage } from './pages/auditLog';
 import { EvidencePage } from './pages/evidence';
+import { EvidenceItemsPage } from './pages/evidenceItems';
 import { FindingsPage } from './pages/findings';
 import { IncidentsPage } from './pages/incidents';
 import { SignInPage } from './pages/signIn';
@@ -14,6 +15,7 @@ import {
   archivesPath,
   auditLogPath,
   dashboardPath,
+  evidenceItemsPath,
   evidencePath,
   findingsPath,
   incidentsPath,
@@ -50,6 +52,7 @@ function Nav({ accountId, auth }: { accountId?: string; auth: Auth }) {
       {accountId && <Link href={findingsPath(accountId)}>Findings</Link>}
       {accountId && <Link href={incidentsPath(accountId)}>Incidents</Link>}
       {accountId && <Link href={archivesPath(accountId)}>Archives</Link>}
+      {accountId && <Link href={evidenceItemsPath(accountId)}>Evidence items</Link>}
       <Link href={VERIFY_PATH}>Verify a bundle</Link>
       <button type="button" onClick={() => void signOut(auth)}>
         Sign out
@@ -74,6 +77,8 @@ function Content({ page, api }: { page: Page; api: Api }) {
       return <IncidentsPage api={api} accountId={page.accountId} />;
     case 'archives':
       return <ArchivesPage api={api} accountId={page.accountId} />;
+    case 'evidenceItems':
+      return <EvidenceItemsPage api={api} accountId={page.accountId} />;
     case 'verify':
       return <VerifyPage />;
     case 'notFound':

@@ -24,7 +24,15 @@ import {
   type AuthUserInput,
   type SeedDoc,
 } from './builders';
-import { DEMO_ACCOUNTS, DEMO_PASSWORD, type AccountSpec, type PersonSpec } from './demoAccounts';
+import {
+  ACME,
+  DEMO_ACCOUNTS,
+  DEMO_PASSWORD,
+  type AccountSpec,
+  type PersonSpec,
+} from './demoAccounts';
+import { planEvidenceItems, storeEvidenceFiles } from './evidenceItems';
+import { gcsEvidenceStore } from '../../functions/adapters/storage';
 import { mulberry32, type Rng } from './rng';
 
 export interface SeedDemoOptions {
@@ -222,7 +230,11 @@ function securityActivity(
 
 /** Points the admin SDK at this stack's emulators; refuses to mix two stacks in one process. */
 function useStackEmulators(env: StackEnv): void {
-  for (const name of ['FIRESTORE_EMULATOR_HOST', 'FIREBASE_AUTH_EMULATOR_HOST'] as const) {
+  for (const name of [
+    'FIRESTORE_EMULATOR_HOST',
+    'FIREBASE_AUTH_EMULATOR_HOST',
+    'STORAGE_EMULATOR_HOST',
+  ] as const) {
     const current = process.env[name];
     if (current === undefined) process.env[name] = env[name];
     else if (current !== env[name]) {
@@ -247,11 +259,13 @@ export async function seedDemo(env: StackEnv, options: SeedDemoOptions = {}): Pr
     namespace: options.namespace ?? '',
   };
   const planned = DEMO_ACCOUNTS.map((spec) => planAccount(spec, context));
+  const acme = planned[DEMO_ACCOUNTS.indexOf(ACME)];
+  const acmeOwner = acme.users.find((u) => u.role === 'owner')!;
+  const evidence = planEvidenceItems(acme.accountId, acmeOwner.uid, context.now);
+  // The files first: an item document never points at an object that is not there.
+  await storeEvidenceFiles(gcsEvidenceStore(env.EVIDENCE_BUCKET, { ...env }), evidence.files);
   await Promise.all(planned.flatMap((p) => p.authUsers).map((user) => upsertAuthUser(auth, user)));
-  await writeDocs(
-    db,
-    planned.flatMap((p) => p.docs),
-  );
+  await writeDocs(db, [...planned.flatMap((p) => p.docs), ...evidence.docs]);
   return {
     accounts: planned.map((p) => ({ id: p.accountId, name: p.name })),
     users: planned.flatMap((p) => p.users),

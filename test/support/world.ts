@@ -102,6 +102,8 @@ export interface ApiCall {
   token?: string;
   query?: Record<string, string | string[]>;
   body?: unknown;
+  /** Sent as the body as it is (a file upload), instead of `body` as JSON. */
+  raw?: Uint8Array | ReadableStream<Uint8Array>;
   headers?: Record<string, string>;
 }
 
@@ -128,8 +130,10 @@ export async function callApi(path: string, call: ApiCall = {}): Promise<ApiAnsw
       ...(call.body === undefined ? {} : { 'content-type': 'application/json' }),
       ...call.headers,
     },
-    body: call.body === undefined ? undefined : JSON.stringify(call.body),
-  });
+    body: call.raw ?? (call.body === undefined ? undefined : JSON.stringify(call.body)),
+    // A stream body has no length: it goes chunked, which fetch only does half-duplex.
+    ...(call.raw instanceof ReadableStream ? { duplex: 'half' } : {}),
+  } as RequestInit);
   const bytes = Buffer.from(await response.arrayBuffer());
   const text = bytes.toString('utf8');
   let json: unknown;

@@ -37,6 +37,20 @@ export interface LiveCover {
   keyId: string;
 }
 
+/** An evidence item a bundle holds (CONTRACT §10), with the hash its upload recorded. */
+export interface EvidenceItemEntry {
+  /** The zip entry: `evidence/<itemId>/<fileName>`. */
+  file: string;
+  title: string;
+  criteria: readonly string[];
+  /** ISO-8601. */
+  effectiveAt: string;
+  expiresAt: string | null;
+  sha256: string;
+  /** Bytes. */
+  size: number;
+}
+
 export interface ReportPdfInput {
   report: EvidenceReport;
   accountName?: string;
@@ -45,6 +59,8 @@ export interface ReportPdfInput {
   compliance?: ComplianceExport;
   /** The "how to verify" text (the bundle's README.txt). */
   howToVerify: string;
+  /** The evidence items a bundle holds; absent outside bundles. */
+  evidenceItems?: readonly EvidenceItemEntry[];
 }
 
 /** The PDF as a stream; a failure while rendering destroys the stream with the error. */
@@ -79,6 +95,7 @@ function reportDocument(input: ReportPdfInput): PdfDocument {
     chapters: [
       ...sectionChapters(input.report),
       ...(input.compliance ? periodChapters(input.compliance, CONTROLS) : []),
+      ...(input.evidenceItems ? [evidenceItemsChapter(input.evidenceItems)] : []),
       verify,
     ],
   };
@@ -360,6 +377,38 @@ async function incidents(
     );
   }
   await malformedIds(c, compliance.malformed.incidents);
+}
+
+/** The evidence items a bundle holds, each with its file name in the zip and recorded SHA-256. */
+export const evidenceItemsChapter = (items: readonly EvidenceItemEntry[]): Chapter => ({
+  anchor: 'evidence-items',
+  title: 'Evidence items',
+  status: '',
+  render: (c) => evidenceItems(c, items),
+});
+
+async function evidenceItems(c: PdfComposer, items: readonly EvidenceItemEntry[]): Promise<void> {
+  await c.paragraph(
+    'Evidence no system holds (reports, records, policies) effective in the period, each file in the bundle under the name shown, with the SHA-256 recorded when it was uploaded (the manifest lists the same).',
+    { size: 9 },
+  );
+  await c.table(
+    [
+      { header: 'Item', width: 2.2, value: (i) => i.title },
+      { header: 'Criteria', width: 1, value: (i) => i.criteria.join(', ') },
+      { header: 'Effective', width: 1, value: (i) => i.effectiveAt.slice(0, 10), fit: 'line' },
+      { header: 'Expires', width: 1, value: (i) => i.expiresAt?.slice(0, 10) ?? 'never' },
+      {
+        header: 'File and SHA-256',
+        width: 3.6,
+        value: (i) => `${i.file} ${i.sha256}`,
+        fit: 'word',
+      },
+      { header: 'Bytes', width: 0.9, value: (i) => String(i.size) },
+    ],
+    items,
+    { empty: 'No evidence items effective in the period.' },
+  );
 }
 
 async function malformedIds(c: PdfComposer, malformed: readonly { id: string }[]): Promise<void> {

@@ -1,5 +1,6 @@
 import { useState } from 'preact/hooks';
 import type { Api, Archive, ReadyArchive } from '../api';
+import { followSignedUrl } from '../download';
 import { byteSize, utcTime } from '../format';
 import { Show, useLoad } from '../load';
 import { Table } from '../table';
@@ -31,11 +32,8 @@ function ArchiveTable(props: {
   onVerify: (archive: ReadyArchive) => void;
 }) {
   const { api, accountId } = props;
-  const download = (archive: ReadyArchive) => (event: MouseEvent) => {
-    event.preventDefault();
-    // The signed URL is asked for on click: it is valid 15 minutes.
-    void api.archiveDownload(accountId, archive.id).then(({ url }) => location.assign(url));
-  };
+  const download = (archive: ReadyArchive) =>
+    followSignedUrl(() => api.archiveDownload(accountId, archive.id));
   return (
     <Table
       caption="Evidence bundles"

@@ -139,7 +139,7 @@ describe('portal', () => {
 
   it('shows the nine evidence sections, with status and collection time, and survives a reload', async () => {
     await signIn(auditor);
-    await page.getByRole('link', { name: 'Evidence' }).click();
+    await page.getByRole('link', { name: 'Evidence', exact: true }).click();
     await page.waitForURL(`**/accounts/${accountId}/evidence`);
     for (const name of SECTION_HEADINGS) {
       await page.getByRole('heading', { name, level: 2 }).waitFor();

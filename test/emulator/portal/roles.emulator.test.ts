@@ -99,7 +99,7 @@ describe('a role with audit:read', () => {
       const table = page.getByRole('table', { name: /Every control/ });
       expect(await table.locator('tbody tr').count()).toBe(controls.json.controls.length);
 
-      await page.getByRole('link', { name: 'Evidence' }).click();
+      await page.getByRole('link', { name: 'Evidence', exact: true }).click();
       const memberTable = page.getByRole('table', { name: 'Members' });
       const reviewed = report.json.sections.accessReview!.data.members;
       expect(reviewed.map((m) => m.email).sort()).toEqual(
@@ -134,7 +134,7 @@ describe('a role without audit:read', () => {
       await page.getByText(/permission/).waitFor();
       expect(await page.getByRole('table').count()).toBe(0);
 
-      await page.getByRole('link', { name: 'Evidence' }).click();
+      await page.getByRole('link', { name: 'Evidence', exact: true }).click();
       await page.waitForURL(`**/accounts/${accountId}/evidence`);
       await page.getByText(/permission/).waitFor();
       expect(await page.getByRole('heading', { name: 'Access review' }).count()).toBe(0);

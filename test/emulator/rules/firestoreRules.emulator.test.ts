@@ -268,6 +268,13 @@ const ACCESS_TABLE: Row[] = [
     { state: 'ready' },
   ),
   subcollectionRow(
+    'evidence items',
+    COLLECTIONS.evidenceItems,
+    READ_ONLY_AT_15,
+    { title: 'Penetration test 2026', state: 'stored' },
+    { state: 'awaiting_upload' },
+  ),
+  subcollectionRow(
     'a subcollection the rules do not name',
     'vendorReviews',
     DENIED,

@@ -19,6 +19,9 @@ import {
 import { COLLECTIONS } from '../../../functions/schema/paths';
 import type { SeedResult, StackEnv } from '../../../scripts/localStack/types';
 import { seedDemo } from '../../../scripts/seed/demo';
+import { sha256OfStream } from '../../../functions/bundle/streamHash';
+import { evidenceItemDocSchema, isExpired } from '../../../functions/schema/evidenceItems';
+import { testDeps } from '../../support/deps';
 
 /**
  * Seeds the demo into a project of its own on the shared emulators: its 5,000+ audit events then
@@ -144,6 +147,20 @@ describe('seedDemo', () => {
     expect(settings?.frameworks).toEqual(['soc2', 'gdpr']);
     expect(settings?.retention.auditLogDays).toBe(730);
     expect(settings?.piiDetection.enabled).toBe(true);
+  });
+
+  it("stores Acme's evidence items with their files, the recorded SHA-256 matching, one expired", async () => {
+    const docs = await docsOf(acmeId(), COLLECTIONS.evidenceItems);
+    expect(docs.length).toBeGreaterThanOrEqual(5);
+    const items = docs.map((d) => evidenceItemDocSchema.parse(d.data()));
+    expect(items.filter((item) => isExpired(item, NOW))).toHaveLength(1);
+    const store = testDeps().evidenceStore();
+    for (const item of items) {
+      expect(item.state).toBe('stored');
+      if (item.state !== 'stored') continue;
+      const stored = await sha256OfStream(store.createReadStream(item.objectPath));
+      expect(stored).toEqual({ sha256: item.sha256, size: item.size });
+    }
   });
 
   it('writes only documents that parse with the CONTRACT §2 schemas', async () => {

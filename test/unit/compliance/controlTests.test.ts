@@ -10,7 +10,9 @@ import {
 } from '../../../functions/compliance/controlTests';
 import {
   apiKey,
+  currentEvidenceItems,
   daysAgo,
+  evidenceItem,
   healthyEvidence,
   hoursAgo,
   member,
@@ -105,6 +107,44 @@ const FAILING: Record<
       ]),
     },
     measured: null,
+  },
+  'security-awareness-training': {
+    evidence: {
+      evidenceItems: slice(currentEvidenceItems().filter((i) => i.id !== 'training')),
+    },
+    measured: 'missing',
+  },
+  'risk-assessment': {
+    evidence: {
+      evidenceItems: slice([
+        ...currentEvidenceItems().filter((i) => i.id !== 'risk'),
+        evidenceItem('old-risk', { kind: 'risk_assessment', expiresAt: daysAgo(1) }),
+      ]),
+    },
+    measured: 'expired',
+    offenders: ['old-risk'],
+  },
+  'vulnerability-scan': {
+    evidence: {
+      evidenceItems: slice([
+        ...currentEvidenceItems().filter((i) => i.id !== 'scan'),
+        evidenceItem('old-scan', { kind: 'vulnerability_scan', effectiveAt: daysAgo(93) }),
+      ]),
+    },
+    measured: 'expired',
+    offenders: ['old-scan'],
+  },
+  'penetration-test': {
+    evidence: {
+      evidenceItems: slice(currentEvidenceItems().filter((i) => i.id !== 'pentest')),
+    },
+    measured: 'missing',
+  },
+  'information-security-policy': {
+    evidence: {
+      evidenceItems: slice(currentEvidenceItems().filter((i) => i.id !== 'policy')),
+    },
+    measured: 'missing',
   },
 };
 
@@ -266,6 +306,84 @@ describe('automated control tests', () => {
     it('an account created after the due quarter ended is not applicable', () => {
       const evidence = healthyEvidence({ accountCreatedAt: daysAgo(10), archives: slice([]) });
       expect(run('quarterly-evidence-bundle', evidence).status).toBe('not_applicable');
+    });
+  });
+
+  describe('evidence items', () => {
+    const withItems = (...items: ReturnType<typeof evidenceItem>[]) =>
+      healthyEvidence({ evidenceItems: slice(items) });
+
+    it('a missing item fails with "missing" naming the kind and criteria needed', () => {
+      const result = run('penetration-test', withItems());
+      expect(result).toMatchObject({ status: 'fail', measured: 'missing' });
+      expect(result.detail).toMatch(/^Missing: a stored evidence item of kind penetration_test/);
+      expect(result.detail).toContain('CC4.1, CC7.1');
+    });
+
+    it('an expired item fails with "expired" naming the item and its expiry date', () => {
+      const result = run(
+        'security-awareness-training',
+        withItems(evidenceItem('t1', { effectiveAt: daysAgo(100), expiresAt: daysAgo(2) })),
+      );
+      expect(result).toMatchObject({ status: 'fail', measured: 'expired', offenders: ['t1'] });
+      expect(result.detail).toContain(
+        't1 ("evidence t1", effective 2026-08-07) expired on 2026-11-13',
+      );
+    });
+
+    it('an item expiring exactly now no longer counts; one expiring later does', () => {
+      const at = (expiresAt: Date) =>
+        run('security-awareness-training', withItems(evidenceItem('t', { expiresAt }))).status;
+      expect(at(NOW)).toBe('fail');
+      expect(at(hoursAgo(-1))).toBe('pass');
+    });
+
+    it('freshness is catalog data: a scan counts for 92 days, a pen test for a year', () => {
+      const scan = (days: number) =>
+        run(
+          'vulnerability-scan',
+          withItems(evidenceItem('s', { kind: 'vulnerability_scan', effectiveAt: daysAgo(days) })),
+        ).status;
+      expect([scan(92), scan(93)]).toEqual(['pass', 'fail']);
+      const pentest = (days: number) =>
+        run(
+          'penetration-test',
+          withItems(evidenceItem('p', { kind: 'penetration_test', effectiveAt: daysAgo(days) })),
+        ).status;
+      expect([pentest(365), pentest(366)]).toEqual(['pass', 'fail']);
+    });
+
+    it('an item effective in the future is not evidence yet', () => {
+      const result = run(
+        'risk-assessment',
+        withItems(evidenceItem('r', { kind: 'risk_assessment', effectiveAt: daysAgo(-1) })),
+      );
+      expect(result.measured).toBe('missing');
+    });
+
+    it('the newest current item is named when older ones have lapsed', () => {
+      const result = run(
+        'information-security-policy',
+        withItems(
+          evidenceItem('v1', { criteria: ['CC1.1'], effectiveAt: daysAgo(400) }),
+          evidenceItem('v2', { criteria: ['CC1.1'], effectiveAt: daysAgo(10) }),
+        ),
+      );
+      expect(result).toMatchObject({ status: 'pass', measured: 'v2' });
+    });
+
+    it('criteria CC4.1/CC7.1 without a kind serve neither the scan nor the pen test', () => {
+      const items = withItems(evidenceItem('x', { criteria: ['CC4.1', 'CC7.1'] }));
+      expect(run('vulnerability-scan', items).measured).toBe('missing');
+      expect(run('penetration-test', items).measured).toBe('missing');
+    });
+
+    it('a kind decides which control an item serves, whatever its criteria', () => {
+      const items = withItems(
+        evidenceItem('scan', { kind: 'vulnerability_scan', criteria: ['CC2.1'] }),
+      );
+      expect(run('vulnerability-scan', items).status).toBe('pass');
+      expect(run('security-awareness-training', items).measured).toBe('missing');
     });
   });
 

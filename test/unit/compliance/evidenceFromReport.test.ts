@@ -95,7 +95,10 @@ const report = (sections: EvidenceReport['sections'] = {}): EvidenceReport => ({
   },
 });
 
-const extras: Pick<ControlEvidence, 'accountCreatedAt' | 'auditEventsLast24h' | 'archives'> = {
+const extras: Pick<
+  ControlEvidence,
+  'accountCreatedAt' | 'auditEventsLast24h' | 'archives' | 'evidenceItems'
+> = {
   accountCreatedAt: new Date('2025-01-01T00:00:00Z'),
   auditEventsLast24h: {
     ok: true,
@@ -107,6 +110,12 @@ const extras: Pick<ControlEvidence, 'accountCreatedAt' | 'auditEventsLast24h' | 
     ok: false,
     reason: 'index unreadable',
     evidence: { source: 'evidenceArchives', pointer: 'accounts/acct/evidenceArchives' },
+  },
+  evidenceItems: {
+    ok: true,
+    value: [],
+    malformed: 0,
+    evidence: { source: 'evidenceItems', pointer: 'accounts/acct/evidenceItems' },
   },
 };
 

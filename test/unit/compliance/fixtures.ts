@@ -1,6 +1,7 @@
 import type {
   ApiKeyFacts,
   ControlEvidence,
+  EvidenceItemFacts,
   MemberFacts,
   Slice,
 } from '../../../functions/compliance/controlTests';
@@ -42,6 +43,30 @@ export function apiKey(id: string, facts: Partial<ApiKeyFacts> = {}): ApiKeyFact
   return { id, status: 'valid', createdAt: daysAgo(200), lastUsedAt: daysAgo(2), ...facts };
 }
 
+export function evidenceItem(
+  id: string,
+  facts: Partial<EvidenceItemFacts> = {},
+): EvidenceItemFacts {
+  return {
+    id,
+    title: `evidence ${id}`,
+    kind: null,
+    criteria: ['CC2.1'],
+    effectiveAt: daysAgo(30),
+    expiresAt: null,
+    ...facts,
+  };
+}
+
+/** One current item per evidence-item control, each saying what it is in its own way. */
+export const currentEvidenceItems = (): EvidenceItemFacts[] => [
+  evidenceItem('training', { criteria: ['CC2.1'] }),
+  evidenceItem('risk', { kind: 'risk_assessment', criteria: ['CC3.1'], expiresAt: daysAgo(-300) }),
+  evidenceItem('scan', { kind: 'vulnerability_scan', criteria: ['CC7.1'] }),
+  evidenceItem('pentest', { kind: 'penetration_test', criteria: ['CC4.1', 'CC7.1'] }),
+  evidenceItem('policy', { criteria: ['CC1.1'], effectiveAt: daysAgo(200) }),
+];
+
 /** Evidence on which every control passes; each test breaks one thing. */
 export function healthyEvidence(overrides: Partial<ControlEvidence> = {}): ControlEvidence {
   return {
@@ -65,6 +90,7 @@ export function healthyEvidence(overrides: Partial<ControlEvidence> = {}): Contr
     archives: slice([
       { id: '2026-Q3', periodStart: new Date('2026-07-01Z'), periodEnd: new Date('2026-10-01Z') },
     ]),
+    evidenceItems: slice(currentEvidenceItems()),
     ...overrides,
   };
 }
