@@ -204,7 +204,7 @@ export const findingDocSchema = z.object({
 });
 export type FindingDoc = z.output<typeof findingDocSchema>;
 
-const text = (max: number, name: string) =>
+export const text = (max: number, name: string) =>
   z
     .string({ error: `${name} must be a string` })
     .trim()

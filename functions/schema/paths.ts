@@ -49,7 +49,15 @@ export const COLLECTIONS = {
    * (reportJobDocSchema); `jobId` is derived from them, so asking twice finds the same job.
    */
   reportJobs: 'reportJobs',
+  /**
+   * `accessReviews/{reviewId}`: an access-review campaign (accessReviewDocSchema), with one entry
+   * per member in `accessReviews/{reviewId}/entries/{subjectId}` (accessReviewEntryDocSchema).
+   */
+  accessReviews: 'accessReviews',
 } as const;
+
+/** The subcollection of an access review holding one entry per member (CONTRACT §9). */
+export const ACCESS_REVIEW_ENTRIES = 'entries';
 
 export const COMPLIANCE_SETTINGS_DOC = 'compliance';
 
@@ -69,3 +77,7 @@ export const accountDocPath = (
 /** `settings/compliance`: the account's compliance settings (complianceSettingsSchema). */
 export const complianceSettingsPath = (accountId: string) =>
   accountDocPath(accountId, 'settings', COMPLIANCE_SETTINGS_DOC);
+
+/** `accessReviews/{reviewId}/entries`: the entries of one access review. */
+export const accessReviewEntriesPath = (accountId: string, reviewId: string) =>
+  `${accountDocPath(accountId, 'accessReviews', reviewId)}/${ACCESS_REVIEW_ENTRIES}`;
