@@ -5,12 +5,7 @@ import type { z } from 'zod';
 import type { Deps } from '../app/deps';
 import { recordAuditEvent } from '../audit/record';
 import type { Caller } from '../domain/caller';
-import {
-  failedPrecondition,
-  invalidArgument,
-  notFound,
-  permissionDenied,
-} from '../domain/errors';
+import { failedPrecondition, invalidArgument, notFound, permissionDenied } from '../domain/errors';
 import { SECTIONS } from '../report/registry';
 import { ReportSources } from '../report/sources';
 import {
@@ -48,7 +43,10 @@ function audit(
   action: string,
   reviewId: string,
   now: Date,
-  details?: { description?: string; changes?: { field: string; oldValue: unknown; newValue: unknown }[] },
+  details?: {
+    description?: string;
+    changes?: { field: string; oldValue: unknown; newValue: unknown }[];
+  },
 ) {
   return recordAuditEvent(deps.db, caller.accountId, {
     timestamp: now,
@@ -87,7 +85,8 @@ async function writeInBatches(
   writes: readonly { path: string; data: FirebaseFirestore.DocumentData }[],
 ) {
   const chunks: (typeof writes)[] = [];
-  for (let i = 0; i < writes.length; i += BATCH_LIMIT) chunks.push(writes.slice(i, i + BATCH_LIMIT));
+  for (let i = 0; i < writes.length; i += BATCH_LIMIT)
+    chunks.push(writes.slice(i, i + BATCH_LIMIT));
   for (let i = 0; i < chunks.length; i += BATCH_CONCURRENCY) {
     await Promise.all(
       chunks.slice(i, i + BATCH_CONCURRENCY).map((chunk) => {

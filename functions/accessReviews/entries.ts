@@ -113,3 +113,12 @@ export function reviewView(id: string, review: AccessReviewDoc, now: Date): Acce
     overdue: isOverdue(review, now),
   };
 }
+
+/** Open reviews by due date, for the compliance status and the portal's timeline. */
+export function accessReviewsDue(reviews: readonly AccessReviewView[]) {
+  const due = reviews
+    .filter((r) => r.state === 'open')
+    .map(({ id, title, dueDate, overdue }) => ({ id, title, dueDate, overdue }))
+    .sort((a, b) => a.dueDate.localeCompare(b.dueDate));
+  return { due, overdue: due.filter((r) => r.overdue).length };
+}

@@ -6,11 +6,7 @@ import {
   DECISIONS_FOLLOWED_UP,
   type FollowUpState,
 } from '../schema/accessReviews';
-import {
-  ACCESS_REVIEW_ENTRIES,
-  accessReviewEntriesPath,
-  accountDocPath,
-} from '../schema/paths';
+import { ACCESS_REVIEW_ENTRIES, accessReviewEntriesPath, accountDocPath } from '../schema/paths';
 import { followUpAfterCheck, needsFollowUp } from './entries';
 
 /**
@@ -72,12 +68,7 @@ async function checkAll(db: Firestore, refs: readonly DocumentReference[], at: D
 }
 
 /** At sign-off: every revoke and change_role entry of the review gets its first follow-up. */
-export async function followUpReview(
-  db: Firestore,
-  accountId: string,
-  reviewId: string,
-  at: Date,
-) {
+export async function followUpReview(db: Firestore, accountId: string, reviewId: string, at: Date) {
   const entries = await db
     .collection(accessReviewEntriesPath(accountId, reviewId))
     .where('decision.decision', 'in', [...DECISIONS_FOLLOWED_UP])
@@ -106,4 +97,16 @@ export async function followUpMember(db: Firestore, accountId: string, uid: stri
     outstanding.docs.map((d) => d.ref),
     at,
   );
+}
+
+/** The review's entries still outstanding, with the decision each waits for. */
+export async function outstandingEntries(db: Firestore, accountId: string, reviewId: string) {
+  const snapshot = await db
+    .collection(accessReviewEntriesPath(accountId, reviewId))
+    .where('followUp.state', '==', 'outstanding')
+    .get();
+  return snapshot.docs.map((d) => ({
+    subjectId: d.id,
+    decision: String(d.get('decision.decision')),
+  }));
 }

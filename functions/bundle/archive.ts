@@ -8,6 +8,7 @@ import * as logger from 'firebase-functions/logger';
 import type { Deps } from '../app/deps';
 import { recentAccessChanges, type AccessHistory } from '../audit/accessHistory';
 import { streamAuditEvents } from '../audit/events';
+import { exportAccessReviewsForPeriod, type AccessReviewsExport } from '../accessReviews/export';
 import { exportComplianceForPeriod, type ComplianceExport } from '../compliance/export';
 import { buildReport } from '../report/buildReport';
 import { ObjectExistsError, type EvidenceStore } from '../adapters/storage';
@@ -24,7 +25,7 @@ import {
 } from './archiveIndex';
 import type { AuditEventSource } from './auditLog';
 import { buildBundle } from './builder';
-import { renderContents, snapshotOf, type PreviousBundle } from './contents';
+import { accessReviewsFile, renderContents, snapshotOf, type PreviousBundle } from './contents';
 import { bundleObjectPath, type Period } from './period';
 import { sha256OfStream } from './streamHash';
 import { verifyBundle } from './verify';
@@ -43,6 +44,8 @@ export interface ArchiveDeps {
   accessChanges: (accountId: string, since: Date, limit: number) => Promise<AccessHistory>;
   /** Control results, findings and incidents of [start, end) (compliance/export.ts). */
   compliance: (accountId: string, start: Date, end: Date) => Promise<ComplianceExport>;
+  /** The period's access-review campaigns (access-reviews.json). */
+  accessReviews: (accountId: string, start: Date, end: Date) => Promise<AccessReviewsExport>;
 }
 
 export type ArchiveStatus =
@@ -247,10 +250,11 @@ export async function archivePeriod(
   const since = previous?.periodEnd ?? period.start;
   // An unreadable compliance export fails the run (the task is retried) rather than signing a
   // bundle without it: unlike a report section, it has no degraded form to stand in for it.
-  const [report, history, compliance] = await Promise.all([
+  const [report, history, compliance, accessReviews] = await Promise.all([
     deps.report(accountId, period.end),
     deps.accessChanges(accountId, since, ACCESS_HISTORY_LIMIT + 1),
     deps.compliance(accountId, period.start, period.end),
+    deps.accessReviews(accountId, period.start, period.end),
   ]);
   const changes = history.changes.filter((c) => Date.parse(c.changedAt) < period.end.getTime());
   const rendered = renderContents(report, period, previous, {
@@ -263,7 +267,7 @@ export async function archivePeriod(
     period,
     generatedAt: deps.now(),
     previousManifestSha256: previous?.manifestSha256 ?? null,
-    files: rendered.files,
+    files: [...rendered.files, accessReviewsFile(accessReviews)],
     report,
     compliance,
     events: deps.events(accountId, period.start, period.end),
@@ -314,5 +318,7 @@ export function archiveDepsFrom(deps: Deps): ArchiveDeps {
     accessChanges: (accountId, since, limit) =>
       recentAccessChanges(deps.db, accountId, since, limit),
     compliance: (accountId, start, end) => exportComplianceForPeriod(deps, accountId, start, end),
+    accessReviews: (accountId, start, end) =>
+      exportAccessReviewsForPeriod(deps, accountId, start, end),
   };
 }

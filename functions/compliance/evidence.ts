@@ -8,10 +8,13 @@ import type { EvidencePointer } from '../schema/compliance';
 import type { EvidenceReport, EvidenceSection } from '../schema/evidence';
 import { subcollectionPath } from '../schema/paths';
 import { SECTION_SLUGS, type SectionKey, type SectionSlug } from '../schema/report';
+import { listAccessReviews } from '../accessReviews/campaigns';
+import { outstandingEntries } from '../accessReviews/followUp';
 import { CONTROLS } from './controlCatalog';
 import { SYSTEM_ACTOR } from './findings';
 import {
   ACTIVITY_WINDOW_HOURS,
+  type AccessReviewFacts,
   type ArchiveFacts,
   type ControlEvidence,
   type Slice,
@@ -66,7 +69,10 @@ const malformedIn = (list: readonly { path: string }[], collection: string) =>
 /** Pure: the report's part of the evidence. */
 export function evidenceFromReport(
   report: EvidenceReport,
-  extras: Pick<ControlEvidence, 'accountCreatedAt' | 'auditEventsLast24h' | 'archives'>,
+  extras: Pick<
+    ControlEvidence,
+    'accountCreatedAt' | 'auditEventsLast24h' | 'archives' | 'accessReviews'
+  >,
 ): ControlEvidence {
   const date = (iso: string | null) => (iso === null ? null : new Date(iso));
   return {
@@ -133,6 +139,36 @@ export async function readArchives(deps: Deps, accountId: string): Promise<Slice
 }
 
 /**
+ * The account's access reviews with their outstanding follow-ups. Only signed-off reviews that
+ * still count outstanding decisions are opened, so this reads a handful of documents.
+ */
+export async function readAccessReviews(
+  deps: Pick<Deps, 'db' | 'now'>,
+  accountId: string,
+): Promise<Slice<AccessReviewFacts[]>> {
+  const path = subcollectionPath(accountId, 'accessReviews');
+  const evidence: EvidencePointer = { source: 'accessReviews', pointer: path };
+  try {
+    const { accessReviews, malformed } = await listAccessReviews(deps, accountId);
+    const facts = await Promise.all(
+      accessReviews.map(async (r) => ({
+        id: r.id,
+        title: r.title,
+        signedOffAt: r.signOff ? new Date(r.signOff.signedOffAt) : null,
+        outstanding:
+          r.signOff && r.followUp.outstanding > 0
+            ? await outstandingEntries(deps.db, accountId, r.id)
+            : [],
+      })),
+    );
+    return { ok: true, value: facts, malformed: malformed.length, evidence };
+  } catch (error) {
+    logger.error('access reviews unreadable', { accountId, error: String(error) });
+    return { ok: false, reason: 'access reviews unreadable', evidence };
+  }
+}
+
+/**
  * Audit events of the last day not written by this module. Its own events (automatic findings)
  * must not count: they would turn the failure they report into a pass on the next evaluation.
  * Both queries order by timestamp descending so the audit-log query indexes serve them.
@@ -168,13 +204,19 @@ export async function gatherControlEvidence(
   accountCreatedAt: Date,
   now: Date,
 ): Promise<{ evidence: ControlEvidence; report: EvidenceReport; archives: Slice<ArchiveEntry[]> }> {
-  const [report, archives, auditEventsLast24h] = await Promise.all([
+  const [report, archives, auditEventsLast24h, accessReviews] = await Promise.all([
     buildReport(deps, accountId, { asOf: now, sections: CONTROL_SECTION_SLUGS }),
     readArchives(deps, accountId),
     countRecentAuditEvents(deps, accountId, now),
+    readAccessReviews(deps, accountId),
   ]);
   return {
-    evidence: evidenceFromReport(report, { accountCreatedAt, auditEventsLast24h, archives }),
+    evidence: evidenceFromReport(report, {
+      accountCreatedAt,
+      auditEventsLast24h,
+      archives,
+      accessReviews,
+    }),
     report,
     archives,
   };

@@ -16,6 +16,7 @@ export function makeAccessReviewFollowUpHandler(deps: () => Pick<Deps, 'db'> = d
     const at = event.data?.after.updateTime?.toDate() ?? new Date(event.time);
     const states = await followUpMember(deps().db, accountId, uid, at);
     const remediated = states.filter((s) => s === 'remediated').length;
-    if (remediated > 0) logger.info('access review decisions remediated', { accountId, uid, remediated });
+    if (remediated > 0)
+      logger.info('access review decisions remediated', { accountId, uid, remediated });
   };
 }

@@ -95,16 +95,21 @@ export type AccessReviewDoc = z.output<typeof accessReviewDocSchema>;
 // ---------------------------------------------------------------------------------------------
 // Request bodies and queries
 
+/** `YYYY-MM-DD` naming a day that exists (not 2026-02-30). */
+const isCalendarDay = (day: string) => {
+  const ms = Date.parse(`${day}T00:00:00Z`);
+  return !Number.isNaN(ms) && new Date(ms).toISOString().slice(0, 10) === day;
+};
+
 /** Built per request because "past" moves. */
 export const createAccessReviewBodySchema = (today: string) =>
   z
     .object({
       accountId: accountIdParam,
       title: text(TEXT_LIMITS.title, 'title'),
-      dueDate: utcDayString.refine(
-        (d) => d >= today && !Number.isNaN(Date.parse(`${d}T00:00:00Z`)),
-        `dueDate must be a real day, not in the past (today is ${today})`,
-      ),
+      dueDate: utcDayString
+        .refine(isCalendarDay, 'dueDate must be a calendar day YYYY-MM-DD')
+        .refine((d) => d >= today, `dueDate must not be in the past (today is ${today})`),
     })
     .strict();
 export type CreateAccessReviewBody = z.output<ReturnType<typeof createAccessReviewBodySchema>>;

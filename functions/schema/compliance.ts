@@ -75,7 +75,7 @@ export type ControlTestStatus = (typeof CONTROL_TEST_STATUSES)[number];
 
 /** Where the evidence for a result lives: a report section (JSON pointer inside it) or the archive index. */
 export const evidencePointerSchema = z.object({
-  source: z.enum(['report', 'evidenceArchives', 'auditLogs']),
+  source: z.enum(['report', 'evidenceArchives', 'auditLogs', 'accessReviews']),
   /** Report section key when source is `report`. */
   section: sectionKey.optional(),
   /** RFC 6901 pointer into the section's data (or a collection path for Firestore sources). */

@@ -7,10 +7,7 @@ import {
   signOffAccessReview,
 } from '../../accessReviews/campaigns';
 import { utcDay } from '../../domain/time';
-import {
-  ACCESS_REVIEW_CREATE_LEVEL,
-  ACCESS_REVIEW_DECIDE_LEVEL,
-} from '../../domain/roles';
+import { ACCESS_REVIEW_CREATE_LEVEL, ACCESS_REVIEW_DECIDE_LEVEL } from '../../domain/roles';
 import {
   createAccessReviewBodySchema,
   decideBodySchema,

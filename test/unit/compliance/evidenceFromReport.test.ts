@@ -93,7 +93,10 @@ const report = (sections: EvidenceReport['sections'] = {}): EvidenceReport => ({
   },
 });
 
-const extras: Pick<ControlEvidence, 'accountCreatedAt' | 'auditEventsLast24h' | 'archives'> = {
+const extras: Pick<
+  ControlEvidence,
+  'accountCreatedAt' | 'auditEventsLast24h' | 'archives' | 'accessReviews'
+> = {
   accountCreatedAt: new Date('2025-01-01T00:00:00Z'),
   auditEventsLast24h: {
     ok: true,
@@ -105,6 +108,12 @@ const extras: Pick<ControlEvidence, 'accountCreatedAt' | 'auditEventsLast24h' | 
     ok: false,
     reason: 'index unreadable',
     evidence: { source: 'evidenceArchives', pointer: 'accounts/acct/evidenceArchives' },
+  },
+  accessReviews: {
+    ok: true,
+    value: [],
+    malformed: 0,
+    evidence: { source: 'accessReviews', pointer: 'accounts/acct/accessReviews' },
   },
 };
 
