@@ -9,6 +9,7 @@ export type Page =
   | { name: 'findings'; accountId: string }
   | { name: 'incidents'; accountId: string }
   | { name: 'archives'; accountId: string }
+  | { name: 'accessReviews'; accountId: string }
   | { name: 'verify' }
   | { name: 'notFound' };
 
@@ -18,6 +19,7 @@ const ACCOUNT_PAGES = {
   '/findings': 'findings',
   '/incidents': 'incidents',
   '/archives': 'archives',
+  '/access-reviews': 'accessReviews',
 } as const;
 
 /** `search` is the query string; only the audit log keeps state there (its filters). */
@@ -42,6 +44,8 @@ export const auditLogPath = (accountId: string) => `${dashboardPath(accountId)}/
 export const findingsPath = (accountId: string) => `${dashboardPath(accountId)}/findings`;
 export const incidentsPath = (accountId: string) => `${dashboardPath(accountId)}/incidents`;
 export const archivesPath = (accountId: string) => `${dashboardPath(accountId)}/archives`;
+export const accessReviewsPath = (accountId: string) =>
+  `${dashboardPath(accountId)}/access-reviews`;
 export const VERIFY_PATH = '/verify';
 
 /** Changes the page without a reload; the App listens to `popstate`. */
