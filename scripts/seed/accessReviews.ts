@@ -9,7 +9,7 @@ import {
   followUpAfterCheck,
   frozenEntry,
 } from '../../functions/accessReviews/entries';
-import { quarterBefore, quarterContaining } from '../../functions/domain/quarter';
+import { quarterBefore, quarterContaining, type Quarter } from '../../functions/domain/quarter';
 import { addDays, utcDay } from '../../functions/domain/time';
 import { computeAccessReview } from '../../functions/report/sections/accessReview';
 import type { ParsedCollection } from '../../functions/report/types';
@@ -108,6 +108,23 @@ export function demoAccessReviews(
     recentAccessChanges: { changes: [], malformed: [] },
     now,
   });
+  /** A campaign of `quarter`, frozen at `createdAt` by the admin, due on its last day. */
+  const campaign = (
+    quarter: Quarter,
+    createdAt: Date,
+    entries: readonly AccessReviewEntryDoc[],
+    outcome: Pick<AccessReviewDoc, 'state' | 'signOff' | 'followUp'>,
+  ): AccessReviewDoc => ({
+    title: `Access review ${quarter.id}`,
+    dueDate: utcDay(addDays(quarter.end, -1)),
+    createdAt,
+    createdBy: plan.admin,
+    entryCount: entries.length,
+    undecided: entries.filter((e) => e.decision === null).length,
+    apiKeys: access.apiKeys,
+    malformedDocuments: [],
+    ...outcome,
+  });
   const thisQuarter = quarterContaining(now);
   const lastQuarter = quarterBefore(thisQuarter);
 
@@ -133,16 +150,8 @@ export function demoAccessReviews(
       followUp: followUpAfterCheck(null, decided.decision, { disabled: true }, carriedOutAt),
     };
   });
-  const signedOff: AccessReviewDoc = {
-    title: `Access review ${lastQuarter.id}`,
-    dueDate: utcDay(addDays(lastQuarter.end, -1)),
+  const signedOff = campaign(lastQuarter, frozenAt, closed, {
     state: 'signed_off',
-    createdAt: frozenAt,
-    createdBy: plan.admin,
-    entryCount: closed.length,
-    undecided: 0,
-    apiKeys: access.apiKeys,
-    malformedDocuments: [],
     signOff: {
       signedOffBy: plan.owner,
       signedOffAt,
@@ -150,7 +159,7 @@ export function demoAccessReviews(
         'Every member and API key was reviewed; the one revocation is tracked to completion.',
     },
     followUp: { outstanding: 0, remediated: 1 },
-  };
+  });
 
   // This quarter: frozen at most five days ago, a few decisions so far, due on the quarter's last day.
   const openedAt = new Date(Math.max(thisQuarter.start.getTime(), addDays(now, -5).getTime()));
@@ -173,19 +182,11 @@ export function demoAccessReviews(
         )
       : entry;
   });
-  const stillOpen: AccessReviewDoc = {
-    title: `Access review ${thisQuarter.id}`,
-    dueDate: utcDay(addDays(thisQuarter.end, -1)),
+  const stillOpen = campaign(thisQuarter, openedAt, open, {
     state: 'open',
-    createdAt: openedAt,
-    createdBy: plan.admin,
-    entryCount: open.length,
-    undecided: open.filter((e) => e.decision === null).length,
-    apiKeys: access.apiKeys,
-    malformedDocuments: [],
     signOff: null,
     followUp: { outstanding: 0, remediated: 0 },
-  };
+  });
   return [
     ...reviewDocs(accountId, `review-${lastQuarter.id}`, signedOff, closed),
     ...reviewDocs(accountId, `review-${thisQuarter.id}`, stillOpen, open),

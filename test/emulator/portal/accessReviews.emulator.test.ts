@@ -9,6 +9,8 @@ import { addDays, utcDay } from '../../../functions/domain/time';
 import { accountDocPath } from '../../../functions/schema/paths';
 import {
   browserPerFile,
+  errorsOtherThan,
+  rowCellTexts,
   screenshot,
   seriousAccessibilityViolations,
   signIn,
@@ -47,14 +49,7 @@ beforeAll(async () => {
 
 const reviewsPath = () => `/accounts/${accountId}/access-reviews`;
 
-/** A table row by the text of its first cell, as the cells' texts. */
-async function rowTexts(table: Locator, first: string): Promise<string[]> {
-  const row = table.locator('tbody tr', {
-    has: session.page.getByRole('cell', { name: first, exact: true }),
-  });
-  await row.waitFor();
-  return row.getByRole('cell').allInnerTexts();
-}
+const rowTexts = (table: Locator, first: string) => rowCellTexts(session.page, table, first);
 
 const entriesTable = () =>
   session.page.getByRole('table', { name: `Entries of ${TITLE}, frozen at creation` });
@@ -74,8 +69,7 @@ async function decideInForm(subject: MemberFixture, decision: string, justificat
 }
 
 /** Console errors other than the browser's note on the API's answer with `status`. */
-const errorsBut = (status: number) =>
-  session.errors.filter((e) => !e.includes(`status of ${status}`));
+const errorsBut = (status: number) => errorsOtherThan(session.errors, status);
 
 describe('access reviews page', () => {
   it('an admin starts a review and decides per entry with a justification, never on their own access', async () => {
