@@ -149,7 +149,7 @@ describe('access reviews page', () => {
 
     await db.doc(accountDocPath(accountId, 'members', member.uid)).update({ disabled: true });
     // The member trigger marks the revocation; the page shows it on a reload (bounded polling).
-    const deadline = Date.now() + 45_000;
+    const deadline = Date.now() + 60_000;
     for (;;) {
       await session.page.reload();
       await openReview();
