@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import { Readable } from 'node:stream';
+import { exportAccessReviewsForPeriod } from '../accessReviews/export';
 import type { Deps } from '../app/deps';
 import { ObjectExistsError, type EvidenceStore } from '../adapters/storage';
 import { archiveDepsFrom, archivePeriod, type ArchiveDeps } from '../bundle/archive';
@@ -62,11 +63,11 @@ async function renderJob(deps: Deps, accountId: string, job: ReportJobDoc): Prom
     generatedAt: deps.now(),
   };
   if (job.reportType === 'access_review') {
-    return accessReviewReport(
-      await accessReviewSection(deps, accountId, job.periodEnd),
-      meta,
-      format,
-    );
+    const [section, campaigns] = await Promise.all([
+      accessReviewSection(deps, accountId, job.periodEnd),
+      exportAccessReviewsForPeriod(deps, accountId, job.periodStart, job.periodEnd),
+    ]);
+    return accessReviewReport(section, campaigns, meta, format);
   }
   const compliance = await exportComplianceForPeriod(
     deps,

@@ -1,3 +1,4 @@
+import type { AccessReviewsExport } from '../accessReviews/export';
 import type { ComplianceExport } from '../compliance/export';
 import { accessReviewCsv, renderCsv, type CsvColumn } from '../report/csv';
 import type { EvidenceReport } from '../schema/evidence';
@@ -31,9 +32,14 @@ const json = (value: unknown) => `${JSON.stringify(value, null, 2)}\n`;
 
 type AccessReviewSection = NonNullable<EvidenceReport['sections']['accessReview']>;
 
-/** The access review as of the period's end: members with role, permissions, identity facts, keys. */
+/**
+ * The access review as of the period's end (members with role, permissions, identity facts, keys)
+ * and, in JSON, the period's review campaigns with every decision, sign-off and follow-up, as
+ * access-reviews.json of a bundle carries them.
+ */
 export function accessReviewReport(
   section: AccessReviewSection,
+  campaigns: AccessReviewsExport,
   meta: ReportMeta,
   format: 'json' | 'csv',
 ): string {
@@ -45,6 +51,8 @@ export function accessReviewReport(
     status: section.status,
     collectedAt: section.generatedAt,
     ...section.data,
+    campaigns: campaigns.accessReviews,
+    malformedCampaignDocuments: campaigns.malformed,
   });
 }
 

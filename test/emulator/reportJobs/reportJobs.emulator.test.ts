@@ -3,7 +3,18 @@ import { join } from 'node:path';
 import { parseQuarter } from '../../../functions/bundle/period';
 import { verifyBundle } from '../../../functions/bundle/verify';
 import type { IncidentDoc } from '../../../functions/schema/compliance';
-import { subcollectionPath } from '../../../functions/schema/paths';
+import {
+  applyDecision,
+  followUpAfterCheck,
+  frozenEntry,
+} from '../../../functions/accessReviews/entries';
+import { addDays, utcDay } from '../../../functions/domain/time';
+import type { AccessReviewDoc } from '../../../functions/schema/accessReviews';
+import {
+  accessReviewEntriesPath,
+  accountDocPath,
+  subcollectionPath,
+} from '../../../functions/schema/paths';
 import { writeDocs } from '../../../scripts/seed/builders';
 import { tempDir } from '../../support/bundleZip';
 import { testDeps } from '../../support/deps';
@@ -63,6 +74,59 @@ function incident(
   return doc;
 }
 
+/** A signed-off campaign created at `createdAt` whose one entry revoked `uid`, carried out. */
+function campaignDocs(accountId: string, reviewId: string, createdAt: Date, uid: string) {
+  const signedOffAt = addDays(createdAt, 5);
+  const subject = {
+    uid,
+    email: `${uid}@example.test`,
+    displayName: uid,
+    role: 'member' as const,
+    level: 10,
+    departments: [],
+    permissions: [],
+    resourceAccess: { recipes: 0, workflows: 0 },
+    lastActiveAt: null,
+    membershipDisabled: false,
+    identity: null,
+    flags: [],
+  };
+  const decided = applyDecision(
+    frozenEntry(accountId, reviewId, subject),
+    { decision: 'revoke', justification: 'Left the company.' },
+    { uid: 'reviewer' },
+    createdAt,
+  );
+  const entry = {
+    ...decided,
+    followUp: followUpAfterCheck(null, decided.decision!, undefined, addDays(signedOffAt, 1)),
+  };
+  const review: AccessReviewDoc = {
+    title: `Review ${reviewId}`,
+    dueDate: utcDay(signedOffAt),
+    state: 'signed_off',
+    createdAt,
+    createdBy: 'reviewer',
+    entryCount: 1,
+    undecided: 0,
+    apiKeys: {
+      total: 0,
+      providers: [],
+      byStatus: { valid: 0, invalid: 0, revoked: 0 },
+      stale: 0,
+      staleRule: 'none',
+      keys: [],
+    },
+    malformedDocuments: [],
+    signOff: { signedOffBy: 'owner', signedOffAt, statement: 'Reviewed.' },
+    followUp: { outstanding: 0, remediated: 1 },
+  };
+  return [
+    { path: accountDocPath(accountId, 'accessReviews', reviewId), data: review },
+    { path: `${accessReviewEntriesPath(accountId, reviewId)}/${uid}`, data: entry },
+  ];
+}
+
 describe('report jobs (POST/GET /api/compliance/reports)', () => {
   let accountId: string;
   let owner: MemberFixture & { token: string };
@@ -94,6 +158,8 @@ describe('report jobs (POST/GET /api/compliance/reports)', () => {
         data: incident('Later', 'P2', new Date('2026-10-05T08:00:00Z'), 5),
       },
       { path: `${incidents}/malformed`, data: { title: 'no severity', detectedAt: 'yesterday' } },
+      ...campaignDocs(accountId, 'q3-review', new Date('2026-08-01T00:00:00Z'), zoe.uid),
+      ...campaignDocs(accountId, 'q4-review', new Date('2026-10-10T00:00:00Z'), zoe.uid),
     ]);
   });
 
@@ -174,6 +240,14 @@ describe('report jobs (POST/GET /api/compliance/reports)', () => {
         status: string;
         asOf: string;
         members: { email: string; role: string; displayName: string; permissions: string[] }[];
+        campaigns: {
+          id: string;
+          entries: {
+            subjectId: string;
+            decision: { decision: string } | null;
+            followUp: { state: string } | null;
+          }[];
+        }[];
       };
       expect(review).toMatchObject({ status: 'ok', asOf: Q3.end.toISOString() });
       expect(review.members).toHaveLength(7);
@@ -182,6 +256,13 @@ describe('report jobs (POST/GET /api/compliance/reports)', () => {
         displayName: 'Zoë Łukasiewicz',
       });
       expect(review.members.find((m) => m.role === 'owner')?.permissions).toContain('audit:export');
+      // The period's campaigns come with every decision and its follow-up; a later one does not.
+      expect(
+        review.campaigns.map((c) => [
+          c.id,
+          c.entries.map((e) => [e.subjectId, e.decision?.decision, e.followUp?.state]),
+        ]),
+      ).toEqual([['q3-review', [[zoe.uid, 'revoke', 'remediated']]]]);
 
       const csv = await built({ reportType: 'access_review', format: 'csv', ...PERIOD });
       expect(csv.job.id).toBe('access_review-csv-2026-Q3');
