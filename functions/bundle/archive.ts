@@ -270,6 +270,7 @@ export async function archivePeriod(
     files: [...rendered.files, accessReviewsFile(accessReviews)],
     report,
     compliance,
+    accessReviews,
     events: deps.events(accountId, period.start, period.end),
     signer: deps.signer,
   });

@@ -3,19 +3,9 @@ import { join } from 'node:path';
 import { parseQuarter } from '../../../functions/bundle/period';
 import { verifyBundle } from '../../../functions/bundle/verify';
 import type { IncidentDoc } from '../../../functions/schema/compliance';
-import {
-  applyDecision,
-  followUpAfterCheck,
-  frozenEntry,
-} from '../../../functions/accessReviews/entries';
-import { addDays, utcDay } from '../../../functions/domain/time';
-import type { AccessReviewDoc } from '../../../functions/schema/accessReviews';
-import {
-  accessReviewEntriesPath,
-  accountDocPath,
-  subcollectionPath,
-} from '../../../functions/schema/paths';
+import { subcollectionPath } from '../../../functions/schema/paths';
 import { writeDocs } from '../../../scripts/seed/builders';
+import { signedOffCampaignDocs } from '../../support/accessReviewFixtures';
 import { tempDir } from '../../support/bundleZip';
 import { testDeps } from '../../support/deps';
 import { openApiErrors } from '../../support/openApiValidator';
@@ -74,59 +64,6 @@ function incident(
   return doc;
 }
 
-/** A signed-off campaign created at `createdAt` whose one entry revoked `uid`, carried out. */
-function campaignDocs(accountId: string, reviewId: string, createdAt: Date, uid: string) {
-  const signedOffAt = addDays(createdAt, 5);
-  const subject = {
-    uid,
-    email: `${uid}@example.test`,
-    displayName: uid,
-    role: 'member' as const,
-    level: 10,
-    departments: [],
-    permissions: [],
-    resourceAccess: { recipes: 0, workflows: 0 },
-    lastActiveAt: null,
-    membershipDisabled: false,
-    identity: null,
-    flags: [],
-  };
-  const decided = applyDecision(
-    frozenEntry(accountId, reviewId, subject),
-    { decision: 'revoke', justification: 'Left the company.' },
-    { uid: 'reviewer' },
-    createdAt,
-  );
-  const entry = {
-    ...decided,
-    followUp: followUpAfterCheck(null, decided.decision!, undefined, addDays(signedOffAt, 1)),
-  };
-  const review: AccessReviewDoc = {
-    title: `Review ${reviewId}`,
-    dueDate: utcDay(signedOffAt),
-    state: 'signed_off',
-    createdAt,
-    createdBy: 'reviewer',
-    entryCount: 1,
-    undecided: 0,
-    apiKeys: {
-      total: 0,
-      providers: [],
-      byStatus: { valid: 0, invalid: 0, revoked: 0 },
-      stale: 0,
-      staleRule: 'none',
-      keys: [],
-    },
-    malformedDocuments: [],
-    signOff: { signedOffBy: 'owner', signedOffAt, statement: 'Reviewed.' },
-    followUp: { outstanding: 0, remediated: 1 },
-  };
-  return [
-    { path: accountDocPath(accountId, 'accessReviews', reviewId), data: review },
-    { path: `${accessReviewEntriesPath(accountId, reviewId)}/${uid}`, data: entry },
-  ];
-}
-
 describe('report jobs (POST/GET /api/compliance/reports)', () => {
   let accountId: string;
   let owner: MemberFixture & { token: string };
@@ -158,8 +95,8 @@ describe('report jobs (POST/GET /api/compliance/reports)', () => {
         data: incident('Later', 'P2', new Date('2026-10-05T08:00:00Z'), 5),
       },
       { path: `${incidents}/malformed`, data: { title: 'no severity', detectedAt: 'yesterday' } },
-      ...campaignDocs(accountId, 'q3-review', new Date('2026-08-01T00:00:00Z'), zoe.uid),
-      ...campaignDocs(accountId, 'q4-review', new Date('2026-10-10T00:00:00Z'), zoe.uid),
+      ...signedOffCampaignDocs(accountId, 'q3-review', new Date('2026-08-01T00:00:00Z'), zoe.uid),
+      ...signedOffCampaignDocs(accountId, 'q4-review', new Date('2026-10-10T00:00:00Z'), zoe.uid),
     ]);
   });
 
