@@ -8,6 +8,7 @@ import { onSchedule } from 'firebase-functions/v2/scheduler';
 import { onTaskDispatched } from 'firebase-functions/v2/tasks';
 import { apiSecrets, cacheSecrets, REPORT_QUEUE } from './config';
 import { makeAccessHistoryHandler } from './handlers/accessHistoryTrigger';
+import { makeAccessReviewFollowUpHandler } from './handlers/accessReviewFollowUpTrigger';
 import { makeApiHandler } from './handlers/api';
 import { makeAuditCompactionHandler } from './handlers/auditCompactionJob';
 import { makeAuditRetentionHandler } from './handlers/auditRetentionJob';
@@ -29,6 +30,12 @@ export const auditRollup = onDocumentCreated(
 export const memberAccessHistory = onDocumentWritten(
   { document: 'accounts/{accountId}/members/{uid}', retry: true },
   makeAccessHistoryHandler(),
+);
+
+/** Member writes → signed-off revoke and change_role decisions on that member marked remediated. */
+export const accessReviewFollowUp = onDocumentWritten(
+  { document: 'accounts/{accountId}/members/{uid}', retry: true },
+  makeAccessReviewFollowUpHandler(),
 );
 
 /**
@@ -76,6 +83,10 @@ export const evidenceCacheAccessHistory = invalidatesEvidence('accessHistory/{ch
 export const evidenceCacheArchives = invalidatesEvidence('evidenceArchives/{archiveId}');
 // Registering or storing an evidence item changes the controls that need such evidence.
 export const evidenceCacheEvidenceItems = invalidatesEvidence('evidenceItems/{itemId}');
+
+// Decisions, sign-off and follow-up all update the review document (the entries are many and
+// change with it), so one trigger on reviews re-evaluates the access-review control.
+export const evidenceCacheAccessReviews = invalidatesEvidence('accessReviews/{reviewId}');
 
 /** 02:00 UTC on the first day of each quarter: queue the ended quarter's bundle job per account. */
 export const archiveQuarterlyEvidence = onSchedule(

@@ -8,6 +8,7 @@ import * as logger from 'firebase-functions/logger';
 import type { Deps } from '../app/deps';
 import { recentAccessChanges, type AccessHistory } from '../audit/accessHistory';
 import { streamAuditEvents } from '../audit/events';
+import { exportAccessReviewsForPeriod, type AccessReviewsExport } from '../accessReviews/export';
 import { exportComplianceForPeriod, type ComplianceExport } from '../compliance/export';
 import { buildReport } from '../report/buildReport';
 import { ObjectExistsError, type EvidenceStore } from '../adapters/storage';
@@ -31,7 +32,7 @@ import {
 } from './archiveIndex';
 import type { AuditEventSource } from './auditLog';
 import { buildBundle } from './builder';
-import { renderContents, snapshotOf, type PreviousBundle } from './contents';
+import { accessReviewsFile, renderContents, snapshotOf, type PreviousBundle } from './contents';
 import { bundleObjectPath, type Period } from './period';
 import { sha256OfStream } from './streamHash';
 import { verifyBundle } from './verify';
@@ -56,6 +57,8 @@ export interface ArchiveDeps {
     start: Date,
     end: Date,
   ) => Promise<{ id: string; value: StoredEvidenceItemDoc }[]>;
+  /** The period's access-review campaigns (access-reviews.json). */
+  accessReviews: (accountId: string, start: Date, end: Date) => Promise<AccessReviewsExport>;
 }
 
 export type ArchiveStatus =
@@ -260,11 +263,12 @@ export async function archivePeriod(
   const since = previous?.periodEnd ?? period.start;
   // An unreadable compliance export fails the run (the task is retried) rather than signing a
   // bundle without it: unlike a report section, it has no degraded form to stand in for it.
-  const [report, history, compliance, evidenceItems] = await Promise.all([
+  const [report, history, compliance, evidenceItems, accessReviews] = await Promise.all([
     deps.report(accountId, period.end),
     deps.accessChanges(accountId, since, ACCESS_HISTORY_LIMIT + 1),
     deps.compliance(accountId, period.start, period.end),
     deps.evidenceItems(accountId, period.start, period.end),
+    deps.accessReviews(accountId, period.start, period.end),
   ]);
   const changes = history.changes.filter((c) => Date.parse(c.changedAt) < period.end.getTime());
   const rendered = renderContents(report, period, previous, {
@@ -277,9 +281,10 @@ export async function archivePeriod(
     period,
     generatedAt: deps.now(),
     previousManifestSha256: previous?.manifestSha256 ?? null,
-    files: rendered.files,
+    files: [...rendered.files, accessReviewsFile(accessReviews)],
     report,
     compliance,
+    accessReviews,
     events: deps.events(accountId, period.start, period.end),
     evidenceFiles: evidenceItems.map(({ id, value }) => ({
       name: evidenceItemEntryName(id, value.fileName),
@@ -341,5 +346,7 @@ export function archiveDepsFrom(deps: Deps): ArchiveDeps {
       recentAccessChanges(deps.db, accountId, since, limit),
     compliance: (accountId, start, end) => exportComplianceForPeriod(deps, accountId, start, end),
     evidenceItems: (accountId, start, end) => storedItemsEffectiveIn(deps, accountId, start, end),
+    accessReviews: (accountId, start, end) =>
+      exportAccessReviewsForPeriod(deps, accountId, start, end),
   };
 }

@@ -12,6 +12,7 @@ import {
   type ManifestFile,
 } from '../schema/bundle';
 import type { StreamedAuditEvent } from '../audit/events';
+import type { AccessReviewsExport } from '../accessReviews/export';
 import type { ComplianceExport } from '../compliance/export';
 import { CONTROLS } from '../compliance/controlCatalog';
 import { buildAssessmentResults, bundleEvidence, resultsOfDays } from '../compliance/oscal';
@@ -37,6 +38,8 @@ export interface BundleContent {
    * one of `files`, because a version 2 manifest promises it in every bundle.
    */
   compliance: ComplianceExport;
+  /** The period's access-review campaigns, for report.pdf (access-reviews.json is one of `files`). */
+  accessReviews?: AccessReviewsExport;
   /** The period's audit events in their stable order; pulled only as fast as the zip is consumed. */
   events: AsyncIterable<StreamedAuditEvent>;
   /** Evidence items' files, streamed from Storage one after the other (CONTRACT §10); none if absent. */
@@ -314,6 +317,7 @@ export function buildBundle(content: BundleContent): {
           files: files.filter((f) => PDF_COVER_FILES.includes(f.name)),
         },
         compliance: content.compliance,
+        accessReviews: content.accessReviews,
         howToVerify: bundleReadme(content.accountId, content.period),
         evidenceItems: (content.evidenceFiles ?? []).map(({ name, sha256, size, item }) => ({
           file: name,

@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import type { AccessReviewsExport } from '../accessReviews/export';
 import type { AccessChange } from '../schema/audit';
 import { BUNDLE_FILES, type StateSnapshot } from '../schema/bundle';
 import type { MalformedEntry } from '../schema/common';
@@ -259,4 +260,12 @@ export function renderContents(
     content: Buffer.from(`${JSON.stringify(changes, null, 2)}\n`),
   });
   return { files, state };
+}
+
+/** access-reviews.json: the period's access-review campaigns, as exported (CONTRACT §9). */
+export function accessReviewsFile(accessReviews: AccessReviewsExport) {
+  return {
+    name: BUNDLE_FILES.accessReviews,
+    content: Buffer.from(`${JSON.stringify(accessReviews, null, 2)}\n`, 'utf8'),
+  };
 }

@@ -38,6 +38,11 @@ ${F.oscal}
                      control result with the measured value, threshold and the files it rests
                      on with their SHA-256, one finding per finding, a risk per high or critical
                      finding. Since manifest version 3, as is ${F.reportPdf}.
+${F.accessReviews} Access-review campaigns active in the period (created before its end,
+                     not signed off before its start): the access frozen per member, each
+                     decision with its justification and earlier decisions, the sign-off, and
+                     whether each revocation or role change was carried out (remediated, with
+                     when) or is outstanding. Since manifest version 3.
 ${F.reportPdf}           The report for people: every section with its status and collection time,
                      control results and their daily trend, findings, incidents, and this
                      text. Its cover prints the Merkle root, event count and the SHA-256 of

@@ -246,6 +246,20 @@ const CATALOG = [
     evidence: { sections: [], bundleFiles: ['compliance.json'] },
     evidenceItem: { kind: 'information_security_policy', maxAgeDays: 365 },
   },
+  {
+    id: 'access-review-quarterly',
+    name: 'Quarterly access review with follow-up',
+    description:
+      'Access is reviewed and signed off every calendar quarter, and every revocation or role change decided in a review is carried out within 14 days of the sign-off.',
+    criteria: ['CC6.2', 'CC6.3'],
+    findingSeverity: 'high',
+    test: {
+      description:
+        'Looks for an access review signed off during the last completed calendar quarter (UTC), and counts revoke or change_role decisions still outstanding more than 14 days after their sign-off.',
+      threshold: 'a review signed off last quarter; 0 revocations outstanding past 14 days',
+    },
+    evidence: { sections: [], bundleFiles: ['access-reviews.json', 'compliance.json'] },
+  },
 ] satisfies z.input<typeof controlSchema>[];
 
 export const CONTROLS: readonly Control[] = Object.freeze(

@@ -75,6 +75,16 @@ export interface EvidenceItemFacts {
   expiresAt: Date | null;
 }
 
+/** An access review as the control sees it: when it was signed off, and what is still not done. */
+export interface AccessReviewFacts {
+  id: string;
+  title: string;
+  /** Null while the review is open. */
+  signedOffAt: Date | null;
+  /** Signed-off revoke and change_role decisions the live member documents do not show yet. */
+  outstanding: { subjectId: string; decision: string }[];
+}
+
 export interface ControlEvidence {
   accountCreatedAt: Date;
   members: Slice<MemberFacts[]>;
@@ -90,6 +100,8 @@ export interface ControlEvidence {
   archives: Slice<ArchiveFacts[]>;
   /** Evidence items whose content is stored (items awaiting their upload prove nothing yet). */
   evidenceItems: Slice<EvidenceItemFacts[]>;
+  /** Access-review campaigns of this account (CONTRACT §9). */
+  accessReviews: Slice<AccessReviewFacts[]>;
 }
 
 export interface ControlTestConfig {
@@ -110,6 +122,8 @@ export const MIN_AUDIT_RETENTION_DAYS = 365;
 export const ACTIVITY_WINDOW_HOURS = 24;
 /** The scheduled bundle job gets this long after a quarter ends before its absence is a failure. */
 export const BUNDLE_GRACE_HOURS = 48;
+/** Days after sign-off within which a revoke or change_role decision must be carried out. */
+export const ACCESS_REVIEW_FOLLOW_UP_DAYS = 14;
 const MAX_OFFENDERS = 50;
 
 type Evaluator = (evidence: ControlEvidence, now: Date, config: ControlTestConfig) => Outcome;
@@ -356,6 +370,11 @@ export const CONTROL_TESTS: Readonly<Record<string, Evaluator>> = {
       );
     }),
 
+  'access-review-quarterly': (ev, now) =>
+    withSlices([ev.accessReviews], (reviews) =>
+      accessReviewVerdict(reviews, ev.accountCreatedAt, now),
+    ),
+
   'quarterly-evidence-bundle': (ev, now) =>
     withSlices([ev.archives], (archives) => {
       const quarter = dueQuarter(now);
@@ -379,6 +398,61 @@ export const CONTROL_TESTS: Readonly<Record<string, Evaluator>> = {
       };
     }),
 };
+
+/**
+ * The quarter whose access review is due by `now`: the last completed one. The current quarter is
+ * not due until it ends, so a daily run never fails a review that may still happen this quarter.
+ */
+export const reviewDueQuarter = (now: Date) => quarterBefore(quarterContaining(now));
+
+/** Signed-off decisions outstanding more than ACCESS_REVIEW_FOLLOW_UP_DAYS after their sign-off. */
+function overdueFollowUps(reviews: readonly AccessReviewFacts[], now: Date) {
+  return reviews
+    .filter(
+      (r) =>
+        r.signedOffAt !== null &&
+        daysBetween(r.signedOffAt, now) > ACCESS_REVIEW_FOLLOW_UP_DAYS &&
+        r.outstanding.length > 0,
+    )
+    .flatMap((r) => r.outstanding.map((o) => ({ review: r, ...o })));
+}
+
+function accessReviewVerdict(
+  reviews: readonly AccessReviewFacts[],
+  accountCreatedAt: Date,
+  now: Date,
+): Verdict {
+  const quarter = reviewDueQuarter(now);
+  const overdue = overdueFollowUps(reviews, now);
+  const offenders = overdue.map((o) => `${o.review.id}/${o.subjectId}`);
+  const overdueText =
+    overdue.length === 0
+      ? ''
+      : ` ${overdue.length} decision(s) outstanding more than ${ACCESS_REVIEW_FOLLOW_UP_DAYS} days after sign-off: ${overdue
+          .map((o) => `${o.decision} of ${o.subjectId} in "${o.review.title}" (${o.review.id})`)
+          .join(', ')}.`;
+  // An account younger than the due quarter could not have reviewed all of it.
+  if (accountCreatedAt > quarter.start) {
+    return {
+      status: overdue.length === 0 ? 'not_applicable' : 'fail',
+      measured: null,
+      detail: `The account did not exist for the whole of ${quarter.id}.${overdueText}`,
+      offenders,
+    };
+  }
+  const signed = reviews.find(
+    (r) => r.signedOffAt !== null && r.signedOffAt >= quarter.start && r.signedOffAt < quarter.end,
+  );
+  const reviewText = signed
+    ? `Access review "${signed.title}" (${signed.id}) was signed off in ${quarter.id}.`
+    : `No access review was signed off in ${quarter.id}.`;
+  return {
+    status: signed && overdue.length === 0 ? 'pass' : 'fail',
+    measured: signed?.id ?? null,
+    detail: reviewText + overdueText,
+    offenders,
+  };
+}
 
 /** Runs one control's test. */
 export function runControlTest(

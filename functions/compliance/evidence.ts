@@ -8,11 +8,14 @@ import type { EvidencePointer } from '../schema/compliance';
 import type { EvidenceReport, EvidenceSection } from '../schema/evidence';
 import { subcollectionPath } from '../schema/paths';
 import { SECTION_SLUGS, type SectionKey, type SectionSlug } from '../schema/report';
+import { listAccessReviews } from '../accessReviews/campaigns';
+import { outstandingEntries } from '../accessReviews/followUp';
 import { CONTROLS } from './controlCatalog';
 import { listEvidenceItems } from './evidenceItems';
 import { SYSTEM_ACTOR } from './findings';
 import {
   ACTIVITY_WINDOW_HOURS,
+  type AccessReviewFacts,
   type ArchiveFacts,
   type ControlEvidence,
   type EvidenceItemFacts,
@@ -70,7 +73,7 @@ export function evidenceFromReport(
   report: EvidenceReport,
   extras: Pick<
     ControlEvidence,
-    'accountCreatedAt' | 'auditEventsLast24h' | 'archives' | 'evidenceItems'
+    'accountCreatedAt' | 'auditEventsLast24h' | 'archives' | 'evidenceItems' | 'accessReviews'
   >,
 ): ControlEvidence {
   const date = (iso: string | null) => (iso === null ? null : new Date(iso));
@@ -162,6 +165,36 @@ export async function readEvidenceItems(
 }
 
 /**
+ * The account's access reviews with their outstanding follow-ups. Only signed-off reviews that
+ * still count outstanding decisions are opened, so this reads a handful of documents.
+ */
+export async function readAccessReviews(
+  deps: Pick<Deps, 'db' | 'now'>,
+  accountId: string,
+): Promise<Slice<AccessReviewFacts[]>> {
+  const path = subcollectionPath(accountId, 'accessReviews');
+  const evidence: EvidencePointer = { source: 'accessReviews', pointer: path };
+  try {
+    const { accessReviews, malformed } = await listAccessReviews(deps, accountId);
+    const facts = await Promise.all(
+      accessReviews.map(async (r) => ({
+        id: r.id,
+        title: r.title,
+        signedOffAt: r.signOff ? new Date(r.signOff.signedOffAt) : null,
+        outstanding:
+          r.signOff && r.followUp.outstanding > 0
+            ? await outstandingEntries(deps.db, accountId, r.id)
+            : [],
+      })),
+    );
+    return { ok: true, value: facts, malformed: malformed.length, evidence };
+  } catch (error) {
+    logger.error('access reviews unreadable', { accountId, error: String(error) });
+    return { ok: false, reason: 'access reviews unreadable', evidence };
+  }
+}
+
+/**
  * Audit events of the last day not written by this module. Its own events (automatic findings)
  * must not count: they would turn the failure they report into a pass on the next evaluation.
  * Both queries order by timestamp descending so the audit-log query indexes serve them.
@@ -197,11 +230,12 @@ export async function gatherControlEvidence(
   accountCreatedAt: Date,
   now: Date,
 ): Promise<{ evidence: ControlEvidence; report: EvidenceReport; archives: Slice<ArchiveEntry[]> }> {
-  const [report, archives, auditEventsLast24h, evidenceItems] = await Promise.all([
+  const [report, archives, auditEventsLast24h, evidenceItems, accessReviews] = await Promise.all([
     buildReport(deps, accountId, { asOf: now, sections: CONTROL_SECTION_SLUGS }),
     readArchives(deps, accountId),
     countRecentAuditEvents(deps, accountId, now),
     readEvidenceItems(deps, accountId),
+    readAccessReviews(deps, accountId),
   ]);
   return {
     evidence: evidenceFromReport(report, {
@@ -209,6 +243,7 @@ export async function gatherControlEvidence(
       auditEventsLast24h,
       archives,
       evidenceItems,
+      accessReviews,
     }),
     report,
     archives,

@@ -53,6 +53,12 @@ export const PRIVILEGED_LEVEL = 80;
 /** Level needed to write findings and incidents through the API (dept_lead and above). */
 export const COMPLIANCE_WRITE_LEVEL = 60;
 
+/** Level needed to start and sign off access reviews (admins and owners; CONTRACT §9). */
+export const ACCESS_REVIEW_CREATE_LEVEL = 80;
+
+/** Level needed to decide on an entry of an access review (dept_lead and above; CONTRACT §9). */
+export const ACCESS_REVIEW_DECIDE_LEVEL = 60;
+
 const READ_ONLY: readonly Permission[] = ['recipes:read', 'workflows:read', 'departments:read'];
 
 export const ROLE_PERMISSIONS: Readonly<Record<Role, readonly Permission[]>> = Object.freeze({

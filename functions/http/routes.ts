@@ -1,4 +1,5 @@
 import type { Route } from './router';
+import { accessReviewRoutes } from './routes/accessReviews';
 import { accountRoutes } from './routes/accounts';
 import { archiveRoutes } from './routes/archives';
 import { auditLogRoutes } from './routes/auditLogs';
@@ -22,4 +23,5 @@ export const ROUTES: readonly Route[] = [
   ...archiveRoutes,
   ...reportRoutes,
   ...evidenceItemRoutes,
+  ...accessReviewRoutes,
 ];

@@ -1,4 +1,5 @@
 import { Readable } from 'node:stream';
+import { exportAccessReviewsForPeriod } from '../accessReviews/export';
 import type { Deps } from '../app/deps';
 import { ObjectExistsError, type EvidenceStore } from '../adapters/storage';
 import { archiveDepsFrom, archivePeriod, type ArchiveDeps } from '../bundle/archive';
@@ -80,10 +81,13 @@ async function renderJob(
     generatedAt: deps.now(),
   };
   if (job.reportType === 'access_review') {
-    const section = await accessReviewSection(deps, accountId, job.periodEnd);
+    const [section, campaigns] = await Promise.all([
+      accessReviewSection(deps, accountId, job.periodEnd),
+      exportAccessReviewsForPeriod(deps, accountId, job.periodStart, job.periodEnd),
+    ]);
     return format === 'pdf'
-      ? accessReviewReportPdf(section, meta)
-      : text(accessReviewReport(section, meta, format));
+      ? accessReviewReportPdf(section, campaigns, meta)
+      : text(accessReviewReport(section, campaigns, meta, format));
   }
   const compliance = await exportComplianceForPeriod(
     deps,

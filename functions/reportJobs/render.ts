@@ -1,8 +1,9 @@
 import type { Readable } from 'node:stream';
+import type { AccessReviewsExport } from '../accessReviews/export';
 import type { ComplianceExport } from '../compliance/export';
 import { accessReviewCsv, renderCsv, type CsvColumn } from '../report/csv';
 import { coverPage, pdfStream, type Chapter } from '../report/pdf/document';
-import { incidentsChapter, sectionChapters } from '../report/pdf/reportPdf';
+import { accessReviewsChapter, incidentsChapter, sectionChapters } from '../report/pdf/reportPdf';
 import { when } from '../report/pdf/sections';
 import type { EvidenceReport } from '../schema/evidence';
 import { SEVERITIES, type Severity } from '../schema/catalogs';
@@ -36,9 +37,14 @@ const json = (value: unknown) => `${JSON.stringify(value, null, 2)}\n`;
 
 type AccessReviewSection = NonNullable<EvidenceReport['sections']['accessReview']>;
 
-/** The access review as of the period's end: members with role, permissions, identity facts, keys. */
+/**
+ * The access review as of the period's end (members with role, permissions, identity facts, keys)
+ * and, in JSON, the period's review campaigns with every decision, sign-off and follow-up, as
+ * access-reviews.json of a bundle carries them.
+ */
 export function accessReviewReport(
   section: AccessReviewSection,
+  campaigns: AccessReviewsExport,
   meta: ReportMeta,
   format: 'json' | 'csv',
 ): string {
@@ -50,6 +56,8 @@ export function accessReviewReport(
     status: section.status,
     collectedAt: section.generatedAt,
     ...section.data,
+    campaigns: campaigns.accessReviews,
+    malformedCampaignDocuments: campaigns.malformed,
   });
 }
 
@@ -149,16 +157,26 @@ function jobPdf(
   });
 }
 
-/**
- * The chapters of the access review PDF, in order. Further access evidence of the period (review
- * campaigns with their decisions) is one more chapter in this list.
- */
-export function accessReviewChapters(section: AccessReviewSection): Chapter[] {
-  return sectionChapters({ sections: { accessReview: section } });
+/** The chapters of the access review PDF: the access as of the period's end, then the campaigns. */
+export function accessReviewChapters(
+  section: AccessReviewSection,
+  campaigns: AccessReviewsExport,
+): Chapter[] {
+  return [
+    ...sectionChapters({ sections: { accessReview: section } }),
+    accessReviewsChapter(campaigns),
+  ];
 }
 
-/** The access review as of the period's end, as a PDF: members, roles, API keys, changes. */
-export function accessReviewReportPdf(section: AccessReviewSection, meta: ReportMeta): Readable {
+/**
+ * The access review as of the period's end, as a PDF: members, roles, API keys, changes, and the
+ * period's review campaigns with every decision, sign-off and follow-up.
+ */
+export function accessReviewReportPdf(
+  section: AccessReviewSection,
+  campaigns: AccessReviewsExport,
+  meta: ReportMeta,
+): Readable {
   return jobPdf(
     'Access review',
     meta,
@@ -167,7 +185,7 @@ export function accessReviewReportPdf(section: AccessReviewSection, meta: Report
       ['Members', String(section.data.totals.members)],
       ['API keys', String(section.data.apiKeys.total)],
     ],
-    accessReviewChapters(section),
+    accessReviewChapters(section, campaigns),
   );
 }
 

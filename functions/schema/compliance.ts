@@ -83,7 +83,7 @@ export type ControlTestStatus = (typeof CONTROL_TEST_STATUSES)[number];
 
 /** Where the evidence for a result lives: a report section (JSON pointer inside it) or the archive index. */
 export const evidencePointerSchema = z.object({
-  source: z.enum(['report', 'evidenceArchives', 'auditLogs', 'evidenceItems']),
+  source: z.enum(['report', 'evidenceArchives', 'auditLogs', 'evidenceItems', 'accessReviews']),
   /** Report section key when source is `report`. */
   section: sectionKey.optional(),
   /** RFC 6901 pointer into the section's data (or a collection path for Firestore sources). */
@@ -212,7 +212,7 @@ export const findingDocSchema = z.object({
 });
 export type FindingDoc = z.output<typeof findingDocSchema>;
 
-const text = (max: number, name: string) =>
+export const text = (max: number, name: string) =>
   z
     .string({ error: `${name} must be a string` })
     .trim()

@@ -33,6 +33,7 @@ export const BUNDLE_FILES = {
   compliance: 'compliance.json',
   reportPdf: 'report.pdf',
   oscal: 'oscal-assessment-results.json',
+  accessReviews: 'access-reviews.json',
   readme: 'README.txt',
 } as const;
 
@@ -49,6 +50,7 @@ export const FILES_REQUIRED_SINCE: Readonly<Record<string, number>> = {
   [BUNDLE_FILES.compliance]: 2,
   [BUNDLE_FILES.reportPdf]: 3,
   [BUNDLE_FILES.oscal]: 3,
+  [BUNDLE_FILES.accessReviews]: 3,
 };
 
 export const sha256Hex = z.string().regex(/^[0-9a-f]{64}$/, 'lower-case hex SHA-256');

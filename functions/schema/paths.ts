@@ -54,7 +54,15 @@ export const COLLECTIONS = {
    * and its file stored once in Cloud Storage (evidenceItemDocSchema).
    */
   evidenceItems: 'evidenceItems',
+  /**
+   * `accessReviews/{reviewId}`: an access-review campaign (accessReviewDocSchema), with one entry
+   * per member in `accessReviews/{reviewId}/entries/{subjectId}` (accessReviewEntryDocSchema).
+   */
+  accessReviews: 'accessReviews',
 } as const;
+
+/** The subcollection of an access review holding one entry per member (CONTRACT §9). */
+export const ACCESS_REVIEW_ENTRIES = 'entries';
 
 export const COMPLIANCE_SETTINGS_DOC = 'compliance';
 
@@ -74,3 +82,7 @@ export const accountDocPath = (
 /** `settings/compliance`: the account's compliance settings (complianceSettingsSchema). */
 export const complianceSettingsPath = (accountId: string) =>
   accountDocPath(accountId, 'settings', COMPLIANCE_SETTINGS_DOC);
+
+/** `accessReviews/{reviewId}/entries`: the entries of one access review. */
+export const accessReviewEntriesPath = (accountId: string, reviewId: string) =>
+  `${accountDocPath(accountId, 'accessReviews', reviewId)}/${ACCESS_REVIEW_ENTRIES}`;

@@ -27,6 +27,11 @@ import type {
   CreateEvidenceItemBody,
   EvidenceItemView,
 } from '../../functions/schema/evidenceItems';
+import type {
+  AccessReviewEntryView,
+  AccessReviewView,
+  DecideBody,
+} from '../../functions/schema/accessReviews';
 
 export type { ControlHistoryResponse, CsvSectionSlug, EvidenceReport };
 export type CsvTable<S extends CsvSectionSlug> = (typeof CSV_TABLES)[S][number];
@@ -55,6 +60,11 @@ export interface ComplianceStatus {
   groups: Record<CriterionGroup, GroupStatus>;
   lastBundleDate: string | null;
   nextBundleDate: string;
+  /** Open access reviews by due date, and how many are overdue. */
+  accessReviews: {
+    due: { id: string; title: string; dueDate: string; overdue: boolean }[];
+    overdue: number;
+  };
 }
 
 export interface ControlsResponse {
@@ -77,6 +87,14 @@ type Fields<T> = Omit<T, 'accountId'>;
 export type FindingInput = Fields<CreateFindingBody>;
 export type FindingUpdate = Fields<UpdateFindingBody>;
 export type IncidentInput = Partial<Fields<CreateIncidentBody>>;
+export type AccessReview = AccessReviewView;
+export type AccessReviewEntry = AccessReviewEntryView;
+export type DecisionInput = Fields<DecideBody>;
+export interface AccessReviewPage {
+  accessReview: AccessReview;
+  entries: AccessReviewEntry[];
+  nextPageToken: string | null;
+}
 export type IncidentUpdate = Fields<UpdateIncidentBody>;
 
 /** An audit event as `GET /api/audit-logs` lists it (timestamp as an ISO string). */
@@ -197,6 +215,25 @@ export function apiClient(token: TokenSource) {
       write<Incident>(token, 'POST')('/compliance/incidents', { ...fields, accountId }),
     updateIncident: (accountId: string, id: string, fields: IncidentUpdate) =>
       write<Incident>(token, 'PATCH')(`/compliance/incidents/${encodeURIComponent(id)}`, {
+        ...fields,
+        accountId,
+      }),
+    accessReviews: (accountId: string) =>
+      json<{ accessReviews: AccessReview[] }>(token, '/access-reviews')({ accountId }),
+    accessReview: (accountId: string, id: string, pageToken?: string) =>
+      json<AccessReviewPage>(
+        token,
+        `/access-reviews/${encodeURIComponent(id)}`,
+      )({ accountId, ...(pageToken ? { pageToken } : {}) }),
+    startAccessReview: (accountId: string, fields: { title?: string; dueDate?: string }) =>
+      write<AccessReview>(token, 'POST')('/access-reviews', { ...fields, accountId }),
+    decide: (accountId: string, id: string, fields: DecisionInput) =>
+      write<AccessReviewEntry>(token, 'POST')(
+        `/access-reviews/${encodeURIComponent(id)}/decisions`,
+        { ...fields, accountId },
+      ),
+    signOffAccessReview: (accountId: string, id: string, fields: { statement?: string }) =>
+      write<AccessReview>(token, 'POST')(`/access-reviews/${encodeURIComponent(id)}/sign-off`, {
         ...fields,
         accountId,
       }),

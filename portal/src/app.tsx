@@ -1,6 +1,7 @@
 import { useEffect, useMemo, useState } from 'preact/hooks';
 import { onAuthStateChanged, signOut, type Auth, type User } from 'firebase/auth';
 import { apiClient, type Api } from './api';
+import { AccessReviewsPage } from './pages/accessReviews';
 import { AccountsPage } from './pages/accounts';
 import { DashboardPage } from './pages/dashboard';
 import { ArchivesPage } from './pages/archives';
@@ -12,6 +13,7 @@ import { IncidentsPage } from './pages/incidents';
 import { SignInPage } from './pages/signIn';
 import { VerifyPage } from './pages/verify';
 import {
+  accessReviewsPath,
   archivesPath,
   auditLogPath,
   dashboardPath,
@@ -52,6 +54,7 @@ function Nav({ accountId, auth }: { accountId?: string; auth: Auth }) {
       {accountId && <Link href={findingsPath(accountId)}>Findings</Link>}
       {accountId && <Link href={incidentsPath(accountId)}>Incidents</Link>}
       {accountId && <Link href={archivesPath(accountId)}>Archives</Link>}
+      {accountId && <Link href={accessReviewsPath(accountId)}>Access reviews</Link>}
       {accountId && <Link href={evidenceItemsPath(accountId)}>Evidence items</Link>}
       <Link href={VERIFY_PATH}>Verify a bundle</Link>
       <button type="button" onClick={() => void signOut(auth)}>
@@ -61,7 +64,7 @@ function Nav({ accountId, auth }: { accountId?: string; auth: Auth }) {
   );
 }
 
-function Content({ page, api }: { page: Page; api: Api }) {
+function Content({ page, api, uid }: { page: Page; api: Api; uid: string }) {
   switch (page.name) {
     case 'home':
       return <AccountsPage api={api} />;
@@ -79,6 +82,8 @@ function Content({ page, api }: { page: Page; api: Api }) {
       return <ArchivesPage api={api} accountId={page.accountId} />;
     case 'evidenceItems':
       return <EvidenceItemsPage api={api} accountId={page.accountId} />;
+    case 'accessReviews':
+      return <AccessReviewsPage api={api} accountId={page.accountId} uid={uid} />;
     case 'verify':
       return <VerifyPage />;
     case 'notFound':
@@ -120,7 +125,7 @@ export function App({ auth }: { auth: Auth }) {
         <Nav auth={auth} accountId={'accountId' in page ? page.accountId : undefined} />
       </header>
       <main>
-        <Content page={page} api={api} />
+        <Content page={page} api={api} uid={user.uid} />
       </main>
     </>
   );

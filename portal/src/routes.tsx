@@ -10,6 +10,7 @@ export type Page =
   | { name: 'incidents'; accountId: string }
   | { name: 'archives'; accountId: string }
   | { name: 'evidenceItems'; accountId: string }
+  | { name: 'accessReviews'; accountId: string }
   | { name: 'verify' }
   | { name: 'notFound' };
 
@@ -20,6 +21,7 @@ const ACCOUNT_PAGES = {
   '/incidents': 'incidents',
   '/archives': 'archives',
   '/evidence-items': 'evidenceItems',
+  '/access-reviews': 'accessReviews',
 } as const;
 
 /** `search` is the query string; only the audit log keeps state there (its filters). */
@@ -46,6 +48,8 @@ export const incidentsPath = (accountId: string) => `${dashboardPath(accountId)}
 export const archivesPath = (accountId: string) => `${dashboardPath(accountId)}/archives`;
 export const evidenceItemsPath = (accountId: string) =>
   `${dashboardPath(accountId)}/evidence-items`;
+export const accessReviewsPath = (accountId: string) =>
+  `${dashboardPath(accountId)}/access-reviews`;
 export const VERIFY_PATH = '/verify';
 
 /** Changes the page without a reload; the App listens to `popstate`. */

@@ -8,6 +8,7 @@ import { getApps, initializeApp } from 'firebase-admin/app';
 import { getAuth } from 'firebase-admin/auth';
 import { getFirestore } from 'firebase-admin/firestore';
 import type { SeedResult, StackEnv } from '../localStack/types';
+import { demoAccessReviews } from './accessReviews';
 import { auditEvents, type Actor } from './activity';
 import {
   accountDoc,
@@ -165,6 +166,16 @@ export function planAccount(
     disabled: p.disabled ?? false,
     mfaPhoneNumbers: p.mfaPhone ? [p.mfaPhone] : [],
   }));
+  if (spec.accessReviews) {
+    const { owner, admin, revokedLastQuarter, revokedThisQuarter } = spec.accessReviews;
+    const byUid = {
+      owner: uidOf(owner),
+      admin: uidOf(admin),
+      revokedLastQuarter: uidOf(revokedLastQuarter),
+      revokedThisQuarter: uidOf(revokedThisQuarter),
+    };
+    docs.push(...demoAccessReviews(accountId, docs, authUsers, byUid, now));
+  }
   return {
     accountId,
     name: spec.name,

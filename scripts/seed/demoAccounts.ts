@@ -3,6 +3,7 @@
  * shown for), Globex Labs (a pro account, to show tenant isolation and the plan gate) and Initech
  * Systems (a small second enterprise account). Times are relative to the seeding clock.
  */
+import type { DemoReviewPlan } from './accessReviews';
 import type { Role } from '../../functions/domain/roles';
 import type {
   ApiKeyInput,
@@ -48,6 +49,8 @@ export interface AccountSpec {
   blockedIps: (Relative<BlockedIpInput, 'blockedAt' | 'expiresAt'> & { id: string })[];
   usageSpikes: { handle: string; resourceId: string; daysAgo: number; perHour: number }[];
   compliance: ComplianceSettingsInput;
+  /** Access-review campaigns to seed (scripts/seed/accessReviews.ts), by person handle. */
+  accessReviews?: DemoReviewPlan;
 }
 
 const ACME_DEPARTMENTS = {
@@ -86,6 +89,12 @@ export const ACME: AccountSpec = {
   domain: 'acmerobotics.example',
   createdDaysAgo: 610,
   departments: ACME_DEPARTMENTS,
+  accessReviews: {
+    owner: 'maria.chen',
+    admin: 'david.okafor',
+    revokedLastQuarter: 'ryan.mitchell',
+    revokedThisQuarter: 'tara.nguyen',
+  },
   people: [
     person('maria.chen', 'Maria Chen', 'owner', ['operations', 'finance'], 4, {
       mfaPhone: '+16505550101',

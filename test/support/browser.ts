@@ -4,7 +4,7 @@
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import type { Browser, Page } from 'playwright-core';
+import type { Browser, Locator, Page } from 'playwright-core';
 import { closeIdTokenApp } from '../../scripts/localStack/idTokens';
 import { launchChromium } from '../../scripts/localStack/chromium';
 import type { MemberFixture } from './world';
@@ -95,3 +95,16 @@ export async function seriousAccessibilityViolations(page: Page): Promise<string
 interface AxeResults {
   violations: { id: string; impact: string | null; nodes: { target: string[] }[] }[];
 }
+
+/** A table row by the text of its first cell, as the cells' texts. */
+export async function rowCellTexts(page: Page, table: Locator, first: string): Promise<string[]> {
+  const row = table.locator('tbody tr', {
+    has: page.getByRole('cell', { name: first, exact: true }),
+  });
+  await row.waitFor();
+  return row.getByRole('cell').allInnerTexts();
+}
+
+/** Console errors other than the browser's note on an API answer with `status` (an expected refusal). */
+export const errorsOtherThan = (errors: readonly string[], status: number) =>
+  errors.filter((e) => !e.includes(`status of ${status}`));

@@ -57,6 +57,7 @@ export function sampleFiles(accountId: string): BundleContent['files'] {
     { name: 'encryption.csv', content: Buffer.from('id,algorithm\r\ntls,TLS 1.3\r\n') },
     { name: 'incident-response.md', content: Buffer.from('# Incident response\n') },
     { name: 'changes.json', content: Buffer.from('{"since":null}') },
+    { name: 'access-reviews.json', content: Buffer.from('{"accessReviews":[],"malformed":[]}') },
   ];
 }
 

@@ -1,4 +1,6 @@
 import { z } from 'zod';
+import { listAccessReviews } from '../../accessReviews/campaigns';
+import { accessReviewsDue } from '../../accessReviews/entries';
 import type { Deps } from '../../app/deps';
 import { CONTROL_IDS, CONTROLS, findControl } from '../../compliance/controlCatalog';
 import { DEFAULT_CONTROL_TEST_CONFIG } from '../../compliance/controlTests';
@@ -91,10 +93,11 @@ export const complianceRoutes: Route[] = [
     access: READ,
     input: accountQuery,
     async handle({ deps, caller }) {
-      const [stored, { findings }, archives] = await Promise.all([
+      const [stored, { findings }, archives, { accessReviews }] = await Promise.all([
         storedControlResults(deps, caller.accountId),
         listFindings(deps, caller.accountId, {}),
         listArchiveIndex(deps.db, caller.accountId, archiveFactsSchema),
+        listAccessReviews(deps, caller.accountId),
       ]);
       const lastBundleAt = archives.docs.reduce<Date | null>(
         (latest, { value }) =>
@@ -106,6 +109,8 @@ export const complianceRoutes: Route[] = [
           accountId: caller.accountId,
           ...complianceStatus({ results: stored.results, findings, lastBundleAt, now: deps.now() }),
           evaluatedAt: evaluatedAtOf(deps, stored),
+          // Open access reviews with their due dates, and how many are overdue (CONTRACT §9).
+          accessReviews: accessReviewsDue(accessReviews),
         },
       };
     },

@@ -1,4 +1,5 @@
 import type { Writable } from 'node:stream';
+import type { AccessReviewsExport } from '../../accessReviews/export';
 import type { ComplianceExport } from '../../compliance/export';
 import { CONTROLS } from '../../compliance/controlCatalog';
 import { utcDaysFrom } from '../../domain/time';
@@ -12,8 +13,9 @@ import { SECTION_RENDERERS, when, yesNo } from './sections';
 /**
  * report.pdf: the evidence report for people. A cover, a table of contents with page numbers,
  * every section with its status and collection time, control results with their trend over the
- * period, findings, incidents, and how to verify. The chapters are exported for the other
- * documents that show the same evidence (the export by criteria, the report jobs).
+ * period, findings, incidents, access reviews, evidence items, and how to verify. The chapters are
+ * exported for the other documents that show the same evidence (the export by criteria, the
+ * report jobs).
  */
 
 /** What a bundle's cover states. The manifest lists this PDF, so the PDF cannot print the
@@ -57,6 +59,8 @@ export interface ReportPdfInput {
   cover: BundleCover | LiveCover;
   /** Control results, findings and incidents of the period; absent for a one-section export. */
   compliance?: ComplianceExport;
+  /** Access-review campaigns of the period (access-reviews.json); absent outside a bundle. */
+  accessReviews?: AccessReviewsExport;
   /** The "how to verify" text (the bundle's README.txt). */
   howToVerify: string;
   /** The evidence items a bundle holds; absent outside bundles. */
@@ -95,6 +99,7 @@ function reportDocument(input: ReportPdfInput): PdfDocument {
     chapters: [
       ...sectionChapters(input.report),
       ...(input.compliance ? periodChapters(input.compliance, CONTROLS) : []),
+      ...(input.accessReviews ? [accessReviewsChapter(input.accessReviews)] : []),
       ...(input.evidenceItems ? [evidenceItemsChapter(input.evidenceItems)] : []),
       verify,
     ],
@@ -408,6 +413,70 @@ async function evidenceItems(c: PdfComposer, items: readonly EvidenceItemEntry[]
     ],
     items,
     { empty: 'No evidence items effective in the period.' },
+  );
+}
+
+type Campaign = AccessReviewsExport['accessReviews'][number];
+type CampaignEntry = Campaign['entries'][number];
+
+function decisionOf(e: CampaignEntry): string {
+  if (!e.decision) return 'undecided';
+  const { decision, newRole } = e.decision;
+  return decision === 'change_role' ? `change role to ${newRole}` : decision;
+}
+
+function followUpOf(e: CampaignEntry): string {
+  if (!e.followUp) return '—';
+  return e.followUp.state === 'remediated'
+    ? `remediated ${when(e.followUp.remediatedAt)}`
+    : 'outstanding';
+}
+
+/** The access-review campaigns active in the period, with every decision and its follow-up. */
+export const accessReviewsChapter = (exported: AccessReviewsExport): Chapter => ({
+  anchor: 'access-reviews',
+  title: 'Access reviews',
+  status: '',
+  render: (c) => accessReviews(c, exported),
+});
+
+async function accessReviews(c: PdfComposer, exported: AccessReviewsExport): Promise<void> {
+  await c.paragraph(
+    'Access-review campaigns active in the period: the access frozen per member, each decision with its justification, the sign-off, and whether each revocation or role change was carried out.',
+    { size: 9 },
+  );
+  if (exported.accessReviews.length === 0) {
+    await c.paragraph('No access review was active in the period.', { size: 8.5 });
+  }
+  for (const review of exported.accessReviews) {
+    await campaign(c, review);
+  }
+  await malformedIds(
+    c,
+    exported.malformed.map((m) => ({ id: m.path })),
+  );
+}
+
+async function campaign(c: PdfComposer, review: Campaign): Promise<void> {
+  await c.heading(review.title, 2);
+  const signOff = review.signOff
+    ? `Signed off ${when(review.signOff.signedOffAt)} by ${review.signOff.signedOffBy}: ${review.signOff.statement}`
+    : `Open, due ${review.dueDate}${review.overdue ? ' (overdue)' : ''}.`;
+  await c.paragraph(
+    `Created ${when(review.createdAt)} by ${review.createdBy}; ${review.entryCount} members and ${review.apiKeys.total} API keys frozen; ${review.undecided} undecided; follow-up ${review.followUp.outstanding} outstanding, ${review.followUp.remediated} remediated. ${signOff}`,
+    { size: 8.5 },
+  );
+  await c.table(
+    [
+      { header: 'Member', width: 2.4, value: (e) => e.subject.email, fit: 'word' },
+      { header: 'Role', width: 1, value: (e) => e.subject.role },
+      { header: 'Decision', width: 1.4, value: decisionOf },
+      { header: 'Justification', width: 3, value: (e) => e.decision?.justification ?? '' },
+      { header: 'By', width: 1.4, value: (e) => e.decision?.decidedBy ?? '', fit: 'word' },
+      { header: 'Follow-up', width: 1.6, value: followUpOf, fit: 'line' },
+    ],
+    review.entries,
+    { empty: 'No entries.' },
   );
 }
 

@@ -22,10 +22,7 @@ function vendorDates(loaded: Loaded<VendorRegister>): Dated[] {
   }));
 }
 
-/**
- * Every dated obligation, earliest first. Access reviews ('Access review due') join here once an
- * API lists them with their due dates; none does yet, so none are shown.
- */
+/** Every dated obligation, earliest first, open access reviews by their due dates among them. */
 function datesOf(status: ComplianceStatus, findings: Finding[], vendors: Loaded<VendorRegister>) {
   const dates: Dated[] = [
     {
@@ -39,6 +36,11 @@ function datesOf(status: ComplianceStatus, findings: Finding[], vendors: Loaded<
       what: `${f.title} (${f.controlId})`,
     })),
     ...vendorDates(vendors),
+    ...status.accessReviews.due.map((r): Dated => ({
+      date: r.dueDate,
+      kind: 'Access review due',
+      what: r.title,
+    })),
   ];
   return dates.sort((a, b) => a.date.localeCompare(b.date) || a.kind.localeCompare(b.kind));
 }

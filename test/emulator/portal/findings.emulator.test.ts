@@ -7,6 +7,8 @@ import type { Locator } from 'playwright-core';
 import { storeFinding, utcDayAgo } from '../../support/complianceFixtures';
 import {
   browserPerFile,
+  errorsOtherThan,
+  rowCellTexts,
   portalOrigin,
   screenshot,
   seriousAccessibilityViolations,
@@ -72,18 +74,10 @@ async function listed<T>(path: string, key: string): Promise<T[]> {
   return (answer.json as Record<string, T[]>)[key];
 }
 
-/** A table row by the text of its first cell, as the cells' texts. */
-async function rowTexts(table: Locator, title: string): Promise<string[]> {
-  const row = table.locator('tbody tr', {
-    has: session.page.getByRole('cell', { name: title, exact: true }),
-  });
-  await row.waitFor();
-  return row.getByRole('cell').allInnerTexts();
-}
+const rowTexts = (table: Locator, first: string) => rowCellTexts(session.page, table, first);
 
 /** Console errors other than the browser's note on the API's answer with `status`. */
-const errorsBut = (status: number) =>
-  session.errors.filter((e) => !e.includes(`status of ${status}`));
+const errorsBut = (status: number) => errorsOtherThan(session.errors, status);
 
 const inFuture = (days: number) => utcDayAgo(-days);
 

@@ -5,6 +5,7 @@ import { verifyBundle } from '../../../functions/bundle/verify';
 import type { IncidentDoc } from '../../../functions/schema/compliance';
 import { subcollectionPath } from '../../../functions/schema/paths';
 import { writeDocs } from '../../../scripts/seed/builders';
+import { signedOffCampaignDocs } from '../../support/accessReviewFixtures';
 import { tempDir } from '../../support/bundleZip';
 import { testDeps } from '../../support/deps';
 import { openApiErrors } from '../../support/openApiValidator';
@@ -95,6 +96,8 @@ describe('report jobs (POST/GET /api/compliance/reports)', () => {
         data: incident('Later', 'P2', new Date('2026-10-05T08:00:00Z'), 5),
       },
       { path: `${incidents}/malformed`, data: { title: 'no severity', detectedAt: 'yesterday' } },
+      ...signedOffCampaignDocs(accountId, 'q3-review', new Date('2026-08-01T00:00:00Z'), zoe.uid),
+      ...signedOffCampaignDocs(accountId, 'q4-review', new Date('2026-10-10T00:00:00Z'), zoe.uid),
     ]);
   });
 
@@ -175,6 +178,14 @@ describe('report jobs (POST/GET /api/compliance/reports)', () => {
         status: string;
         asOf: string;
         members: { email: string; role: string; displayName: string; permissions: string[] }[];
+        campaigns: {
+          id: string;
+          entries: {
+            subjectId: string;
+            decision: { decision: string } | null;
+            followUp: { state: string } | null;
+          }[];
+        }[];
       };
       expect(review).toMatchObject({ status: 'ok', asOf: Q3.end.toISOString() });
       expect(review.members).toHaveLength(7);
@@ -183,6 +194,13 @@ describe('report jobs (POST/GET /api/compliance/reports)', () => {
         displayName: 'Zoë Łukasiewicz',
       });
       expect(review.members.find((m) => m.role === 'owner')?.permissions).toContain('audit:export');
+      // The period's campaigns come with every decision and its follow-up; a later one does not.
+      expect(
+        review.campaigns.map((c) => [
+          c.id,
+          c.entries.map((e) => [e.subjectId, e.decision?.decision, e.followUp?.state]),
+        ]),
+      ).toEqual([['q3-review', [[zoe.uid, 'revoke', 'remediated']]]]);
 
       const csv = await built({ reportType: 'access_review', format: 'csv', ...PERIOD });
       expect(csv.job.id).toBe('access_review-csv-2026-Q3');

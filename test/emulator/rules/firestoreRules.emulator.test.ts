@@ -1,7 +1,7 @@
 import { mkdirSync, readFileSync, writeFileSync } from 'fs';
 import { initializeTestEnvironment, RulesTestEnvironment } from '@firebase/rules-unit-testing';
 import { ROLE_LEVELS, ROLES, Role } from '../../../functions/domain/roles';
-import { COLLECTIONS } from '../../../functions/schema/paths';
+import { ACCESS_REVIEW_ENTRIES, COLLECTIONS } from '../../../functions/schema/paths';
 import { complianceSettingsSchema } from '../../../functions/schema/documents';
 import {
   coverageGaps,
@@ -273,6 +273,21 @@ const ACCESS_TABLE: Row[] = [
     READ_ONLY_AT_15,
     { title: 'Penetration test 2026', state: 'stored' },
     { state: 'awaiting_upload' },
+  ),
+  subcollectionRow(
+    'access reviews',
+    COLLECTIONS.accessReviews,
+    READ_ONLY_AT_15,
+    { title: 'Q4 access review', state: 'open', undecided: 3 },
+    { state: 'signed_off' },
+  ),
+  subcollectionRow(
+    'access review entries (nested)',
+    COLLECTIONS.accessReviews,
+    READ_ONLY_AT_15,
+    { subjectId: 'member-uid', decision: null, history: [] },
+    { decision: { decision: 'keep' } },
+    `${COLLECTIONS.accessReviews}/review-1/${ACCESS_REVIEW_ENTRIES}`,
   ),
   subcollectionRow(
     'a subcollection the rules do not name',

@@ -16,7 +16,11 @@ import {
   resourceSchema,
   securityEventSchema,
 } from '../../../functions/schema/documents';
-import { COLLECTIONS } from '../../../functions/schema/paths';
+import {
+  accessReviewDocSchema,
+  accessReviewEntryDocSchema,
+} from '../../../functions/schema/accessReviews';
+import { accessReviewEntriesPath, COLLECTIONS } from '../../../functions/schema/paths';
 import type { SeedResult, StackEnv } from '../../../scripts/localStack/types';
 import { seedDemo } from '../../../scripts/seed/demo';
 import { sha256OfStream } from '../../../functions/bundle/streamHash';
@@ -177,6 +181,39 @@ describe('seedDemo', () => {
       }
     }
     expect(problems).toEqual([]);
+  });
+
+  it('seeds a signed-off access review last quarter with its revocation remediated, and an open one this quarter with a revocation not yet carried out', async () => {
+    const reviews = await docsOf(acmeId(), COLLECTIONS.accessReviews);
+    const parsed = reviews.map((d) => parseDocument(accessReviewDocSchema, d.ref.path, d.data()));
+    expect(parsed.every((p) => p.ok)).toBe(true);
+    const byId = new Map(parsed.map((p) => [p.id, p.ok ? p.value : undefined]));
+    expect(byId.get('review-2026-Q3')).toMatchObject({
+      state: 'signed_off',
+      undecided: 0,
+      followUp: { outstanding: 0, remediated: 1 },
+    });
+    expect(byId.get('review-2026-Q4')).toMatchObject({ state: 'open' });
+
+    const entries = async (reviewId: string) =>
+      (await db.collection(accessReviewEntriesPath(acmeId(), reviewId)).get()).docs.map((d) => {
+        const entry = parseDocument(accessReviewEntryDocSchema, d.ref.path, d.data());
+        if (!entry.ok) throw entry.error;
+        return entry.value;
+      });
+    const closed = await entries('review-2026-Q3');
+    const members = await docsOf(acmeId(), COLLECTIONS.members);
+    expect(closed).toHaveLength(members.length);
+    const revoked = closed.filter((e) => e.decision?.decision === 'revoke');
+    expect(revoked.map((e) => [e.subject.email.split('@')[0], e.followUp?.state])).toEqual([
+      [expect.stringContaining('ryan.mitchell'), 'remediated'],
+    ]);
+    const open = await entries('review-2026-Q4');
+    const pending = open.filter((e) => e.decision?.decision === 'revoke');
+    expect(pending.map((e) => [e.subject.role, e.subject.membershipDisabled, e.followUp])).toEqual([
+      ['viewer', false, null],
+    ]);
+    expect(open.some((e) => e.decision === null)).toBe(true);
   });
 
   it('keeps tenants apart: no Globex member is a member of Acme', async () => {

@@ -263,16 +263,18 @@ describe('file checks', () => {
     ]);
   });
 
-  it('a version 3 manifest must list report.pdf and the OSCAL file, each failing by name', () => {
+  it('a version 3 manifest must list report.pdf, the OSCAL file and access-reviews.json, each failing by name', () => {
     const v3 = { ...manifest, version: 3 as const };
     expect(failures(fileChecks(v3, contents()))).toEqual([
       'file report.pdf: not listed, but every version 3+ manifest lists it (this one is version 3)',
       'file oscal-assessment-results.json: not listed, but every version 3+ manifest lists it (this one is version 3)',
+      'file access-reviews.json: not listed, but every version 3+ manifest lists it (this one is version 3)',
     ]);
     const c = contents();
     const listed = [
       { name: 'oscal-assessment-results.json', sha256: hex('1'), size: 5 },
       { name: 'report.pdf', sha256: hex('2'), size: 6 },
+      { name: 'access-reviews.json', sha256: hex('3'), size: 7 },
     ];
     for (const f of listed) c.digests.set(f.name, { sha256: f.sha256, size: f.size });
     expect(failures(fileChecks({ ...v3, files: [...v3.files, ...listed] }, c))).toEqual([]);

@@ -77,6 +77,7 @@ describe('bundle build and offline verification', () => {
     expect(result.manifest?.files.map((f) => f.name)).toEqual([
       'README.txt',
       'access-review.csv',
+      'access-reviews.json',
       'audit-log-summary.csv',
       'audit-log.ndjson',
       'changes.json',

@@ -111,6 +111,28 @@ describe('soc2-evidence verify', () => {
     expect(out).toMatch(/bundle NOT verified$/);
   });
 
+  it('exits 1 and names access-reviews.json when a decision in it was changed', async () => {
+    const tampered = await tamper(bundle, (entries) =>
+      entries.map(([n, b]) => [
+        n,
+        n === 'access-reviews.json' ? Buffer.from(b.toString('utf8').replace('[]', '[{}]')) : b,
+      ]),
+    );
+    const { code, out } = await run(['verify', tampered, '--public-key', keyPath]);
+    expect(code).toBe(1);
+    expect(out).toMatch(/^FAIL {2}file access-reviews\.json: content differs from the manifest/m);
+    expect(out).toMatch(/bundle NOT verified$/);
+  });
+
+  it('exits 1 and names access-reviews.json when it was removed', async () => {
+    const tampered = await tamper(bundle, (entries) =>
+      entries.filter(([n]) => n !== 'access-reviews.json'),
+    );
+    const { code, out } = await run(['verify', tampered, '--public-key', keyPath]);
+    expect(code).toBe(1);
+    expect(out).toMatch(/^FAIL {2}file access-reviews\.json/m);
+  });
+
   it('exits 1 when the expected account differs', async () => {
     const { code, out } = await run([
       'verify',

@@ -100,6 +100,20 @@ const FAILING: Record<
     measured: 1,
     offenders: ['stale'],
   },
+  'access-review-quarterly': {
+    evidence: {
+      accessReviews: slice([
+        {
+          id: 'review-q3',
+          title: 'Q3 access review',
+          signedOffAt: new Date('2026-09-20T10:00:00Z'),
+          outstanding: [{ subjectId: 'u7', decision: 'revoke' }],
+        },
+      ]),
+    },
+    measured: 'review-q3',
+    offenders: ['review-q3/u7'],
+  },
   'quarterly-evidence-bundle': {
     evidence: {
       archives: slice([

@@ -97,7 +97,7 @@ const report = (sections: EvidenceReport['sections'] = {}): EvidenceReport => ({
 
 const extras: Pick<
   ControlEvidence,
-  'accountCreatedAt' | 'auditEventsLast24h' | 'archives' | 'evidenceItems'
+  'accountCreatedAt' | 'auditEventsLast24h' | 'archives' | 'evidenceItems' | 'accessReviews'
 > = {
   accountCreatedAt: new Date('2025-01-01T00:00:00Z'),
   auditEventsLast24h: {
@@ -116,6 +116,12 @@ const extras: Pick<
     value: [],
     malformed: 0,
     evidence: { source: 'evidenceItems', pointer: 'accounts/acct/evidenceItems' },
+  },
+  accessReviews: {
+    ok: true,
+    value: [],
+    malformed: 0,
+    evidence: { source: 'accessReviews', pointer: 'accounts/acct/accessReviews' },
   },
 };
 

@@ -91,6 +91,14 @@ export function healthyEvidence(overrides: Partial<ControlEvidence> = {}): Contr
       { id: '2026-Q3', periodStart: new Date('2026-07-01Z'), periodEnd: new Date('2026-10-01Z') },
     ]),
     evidenceItems: slice(currentEvidenceItems()),
+    accessReviews: slice([
+      {
+        id: 'review-q3',
+        title: 'Q3 access review',
+        signedOffAt: new Date('2026-09-20T10:00:00Z'),
+        outstanding: [],
+      },
+    ]),
     ...overrides,
   };
 }

@@ -3,6 +3,13 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Writable } from 'node:stream';
 import { CATALOGS } from '../../../../functions/catalogs';
+import {
+  applyDecision,
+  entryView,
+  followUpAfterCheck,
+  frozenEntry,
+  reviewView,
+} from '../../../../functions/accessReviews/entries';
 import { CONTROLS } from '../../../../functions/compliance/controlCatalog';
 import { fontRuns } from '../../../../functions/report/pdf/fonts';
 import {
@@ -11,6 +18,7 @@ import {
   type ReportPdfInput,
 } from '../../../../functions/report/pdf/reportPdf';
 import { SECTION_TITLES } from '../../../../functions/schema/report';
+import { frozenMember } from '../../../support/accessReviewFixtures';
 import { QUARTER, sampleCompliance } from '../../../support/bundleZip';
 import { INTERNATIONAL_MEMBERS, readPdf, sampleReport } from '../../../support/reportFixtures';
 
@@ -233,5 +241,60 @@ describe('font runs', () => {
 
   it('keeps a character neither font has in DejaVu', () => {
     expect(fontRuns('\u{1F600}')).toEqual([{ face: 'regular', text: '\u{1F600}' }]);
+  });
+});
+
+describe('report PDF access reviews', () => {
+  it('has a chapter with each campaign, its sign-off, every decision and its follow-up', async () => {
+    const at = new Date('2026-08-10T09:00:00Z');
+    const subject = { ...frozenMember('leaver'), email: 'leaver@example.test' };
+    const revoked = applyDecision(
+      frozenEntry('acme', 'q3', subject),
+      { decision: 'revoke', justification: 'Left the company in August.' },
+      { uid: 'reviewer-1' },
+      at,
+    );
+    const followed = {
+      ...revoked,
+      followUp: followUpAfterCheck(null, revoked.decision!, undefined, new Date('2026-08-20Z')),
+    };
+    const review = reviewView(
+      'q3',
+      {
+        title: 'Q3 access review',
+        dueDate: '2026-09-30',
+        state: 'signed_off',
+        createdAt: at,
+        createdBy: 'admin-1',
+        entryCount: 1,
+        undecided: 0,
+        apiKeys: sampleReport('acme').sections.accessReview!.data.apiKeys,
+        malformedDocuments: [],
+        signOff: {
+          signedOffBy: 'owner-1',
+          signedOffAt: new Date('2026-08-15T12:00:00Z'),
+          statement: 'Quarterly review complete.',
+        },
+        followUp: { outstanding: 0, remediated: 1 },
+      },
+      at,
+    );
+    const input: ReportPdfInput = {
+      ...(await bundleInput()),
+      accessReviews: {
+        periodStart: QUARTER.start.toISOString(),
+        periodEnd: QUARTER.end.toISOString(),
+        accessReviews: [{ ...review, entries: [entryView(followed)] }],
+        malformed: [],
+      },
+    };
+    const text = squash(readPdf(await pdfOf(input), dir).text);
+    expect(text).toContain('Access reviews');
+    expect(text).toContain('Q3 access review');
+    expect(text).toContain(
+      'Signed off 2026-08-15 12:00 UTC by owner-1: Quarterly review complete.',
+    );
+    expect(text).toMatch(/leaver@example\.test .*revoke .*Left the company in August\./);
+    expect(text).toContain('remediated 2026-08-20 00:00 UTC');
   });
 });
