@@ -1,10 +1,13 @@
 import type { Deps } from '../app/deps';
+import { exportAccessReviewsForPeriod } from '../accessReviews/export';
 import { customPeriod } from '../bundle/period';
 import { cachedReport } from '../report/cache';
 import { renderCsv, type CsvColumn } from '../report/csv';
 import { coverPage, pdfStream } from '../report/pdf/document';
 import {
+  accessReviewsChapter,
   accountLabel,
+  evidenceItemsChapter,
   periodChapters,
   sectionChapters,
   unsignedNote,
@@ -16,9 +19,12 @@ import {
   type EvidenceExportQuery,
 } from '../schema/compliance';
 import type { EvidenceReport } from '../schema/evidence';
+import { evidenceItemView } from '../schema/evidenceItems';
+import { BUNDLE_FILES } from '../schema/manifest';
 import { SECTION_SLUG_LIST, SECTION_SLUGS } from '../schema/report';
 import { CONTROLS } from './controlCatalog';
 import { exportComplianceForPeriod } from './export';
+import { listEvidenceItems } from './evidenceItems';
 import { buildAssessmentResults, reportEvidence, resultsOfDays } from './oscal';
 import { listFindings } from './records';
 import { storedControlResults } from './storedResults';
@@ -35,8 +41,10 @@ export const EXPORT_CRITERIA: readonly string[] = [
 
 /**
  * The controls mapped to the criteria, their daily results in the period, the findings of those
- * controls and the incidents open at some point in it, and the report sections the controls read
- * (live, from the cache like GET /api/soc2-evidence).
+ * controls and the incidents open at some point in it, the access-review campaigns active in it
+ * (when a control rests on them), the stored evidence items naming the criteria that were in force
+ * during it, and the report sections the controls read (live, from the cache like
+ * GET /api/soc2-evidence).
  */
 export async function exportEvidence(
   deps: Deps,
@@ -47,9 +55,16 @@ export async function exportEvidence(
   const controls = CONTROLS.filter((c) => c.criteria.some((k) => query.criteria.includes(k)));
   const read = new Set(controls.flatMap((c) => c.evidence.sections));
   const slugs = SECTION_SLUG_LIST.filter((slug) => read.has(SECTION_SLUGS[slug]));
-  const [compliance, report] = await Promise.all([
+  const readsReviews = controls.some((c) =>
+    c.evidence.bundleFiles.includes(BUNDLE_FILES.accessReviews),
+  );
+  const [compliance, report, accessReviews, evidenceItems] = await Promise.all([
     exportComplianceForPeriod(deps, accountId, period.start, period.end, controls),
     slugs.length > 0 ? cachedReport(deps, accountId, slugs).then((r) => r.report) : undefined,
+    readsReviews
+      ? exportAccessReviewsForPeriod(deps, accountId, period.start, period.end)
+      : undefined,
+    itemsInForce(deps, accountId, query.criteria, period),
   ]);
   const generatedAt = deps.now().toISOString();
   return {
@@ -58,6 +73,8 @@ export async function exportEvidence(
     generatedAt,
     controls,
     ...compliance,
+    accessReviews: accessReviews ?? null,
+    evidenceItems,
     report: {
       generatedAt: report?.generatedAt ?? generatedAt,
       complete: report?.complete ?? true,
@@ -67,6 +84,25 @@ export async function exportEvidence(
 }
 
 export type EvidenceExport = Awaited<ReturnType<typeof exportEvidence>>;
+
+/** Stored items naming any of `criteria` in force at some time in the period (effective, not expired). */
+async function itemsInForce(
+  deps: Deps,
+  accountId: string,
+  criteria: string[],
+  period: { start: Date; end: Date },
+) {
+  const { docs, malformed } = await listEvidenceItems(deps, accountId, {
+    criteria,
+    state: 'stored',
+  });
+  const now = deps.now();
+  const items = docs
+    .filter(({ value }) => value.effectiveAt < period.end)
+    .filter(({ value }) => value.expiresAt === null || value.expiresAt > period.start)
+    .map(({ id, value }) => evidenceItemView(id, value, now));
+  return { items, malformed };
+}
 
 const DAY_COLUMNS: CsvColumn<ControlDayDoc & { criteria: string; name: string }>[] = [
   { header: 'day', value: (d) => d.day },
@@ -124,9 +160,27 @@ export function evidenceExportPdf(
         ],
         ['Signature', unsignedNote(keyId)],
       ]),
-    chapters: [...periodChapters(exported, exported.controls), ...sectionChapters(exported.report)],
+    chapters: [
+      ...periodChapters(exported, exported.controls),
+      ...(exported.accessReviews ? [accessReviewsChapter(exported.accessReviews)] : []),
+      evidenceItemsChapter(exported.evidenceItems.items.map(exportedItemEntry), EXPORT_ITEMS_INTRO),
+      ...sectionChapters(exported.report),
+    ],
   });
 }
+
+const EXPORT_ITEMS_INTRO =
+  'Stored evidence items naming these criteria that were in force at some time in the period, each with its file name and the SHA-256 recorded when it was uploaded (download the file from the evidence items page or API and compare).';
+
+const exportedItemEntry = (item: EvidenceExport['evidenceItems']['items'][number]) => ({
+  file: item.fileName,
+  title: item.title,
+  criteria: item.criteria,
+  effectiveAt: item.effectiveAt,
+  expiresAt: item.expiresAt,
+  sha256: item.sha256 ?? '',
+  size: item.size ?? 0,
+});
 
 const malformedRemark = (count: number) =>
   count > 0 ? { remarks: `${count} stored results were malformed and are not observed here.` } : {};

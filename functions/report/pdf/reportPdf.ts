@@ -385,18 +385,25 @@ async function incidents(
 }
 
 /** The evidence items a bundle holds, each with its file name in the zip and recorded SHA-256. */
-export const evidenceItemsChapter = (items: readonly EvidenceItemEntry[]): Chapter => ({
+export const evidenceItemsChapter = (
+  items: readonly EvidenceItemEntry[],
+  intro = IN_BUNDLE_INTRO,
+): Chapter => ({
   anchor: 'evidence-items',
   title: 'Evidence items',
   status: '',
-  render: (c) => evidenceItems(c, items),
+  render: (c) => evidenceItems(c, items, intro),
 });
 
-async function evidenceItems(c: PdfComposer, items: readonly EvidenceItemEntry[]): Promise<void> {
-  await c.paragraph(
-    'Evidence no system holds (reports, records, policies) effective in the period, each file in the bundle under the name shown, with the SHA-256 recorded when it was uploaded (the manifest lists the same).',
-    { size: 9 },
-  );
+const IN_BUNDLE_INTRO =
+  'Evidence no system holds (reports, records, policies) effective in the period, each file in the bundle under the name shown, with the SHA-256 recorded when it was uploaded (the manifest lists the same).';
+
+async function evidenceItems(
+  c: PdfComposer,
+  items: readonly EvidenceItemEntry[],
+  intro: string,
+): Promise<void> {
+  await c.paragraph(intro, { size: 9 });
   await c.table(
     [
       { header: 'Item', width: 2.2, value: (i) => i.title },

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -15,6 +16,7 @@ import {
 import { oscalErrors } from '../../support/oscalSchema';
 import { readPdf } from '../../support/reportFixtures';
 
+const sha256Hex = (bytes: Uint8Array) => createHash('sha256').update(bytes).digest('hex');
 const dir = mkdtempSync(join(tmpdir(), 'evidence-export-pdf-'));
 
 /**
@@ -227,6 +229,82 @@ describe('evidence export by criteria', () => {
       query: { accountId, criteria: 'CC6.1', periodStart, periodEnd: new Date().toISOString() },
     });
     expect(anonymous.status).toBe(401);
+  });
+});
+
+describe('access reviews and evidence items in the export', () => {
+  const pdfBytes = new TextEncoder().encode('%PDF-1.4 penetration test report');
+  let reviewTitle: string;
+  let itemId: string;
+
+  beforeAll(async () => {
+    reviewTitle = `Quarterly access review ${accountId}`;
+    const review = await callApi('/access-reviews', {
+      method: 'POST',
+      token: tokens.owner,
+      body: {
+        accountId,
+        title: reviewTitle,
+        dueDate: addDays(new Date(), 14).toISOString().slice(0, 10),
+      },
+    });
+    expect(review.status).toBe(201);
+    const item = await callApi('/evidence-items', {
+      method: 'POST',
+      token: tokens.owner,
+      body: {
+        accountId,
+        title: 'Security awareness training records',
+        criteria: ['CC2.1'],
+        effectiveAt: periodStart,
+        fileName: 'training.pdf',
+        contentType: 'application/pdf',
+      },
+    });
+    expect(item.status).toBe(201);
+    itemId = (item.json as { id: string }).id;
+    const stored = await callApi(`/evidence-items/${itemId}/content`, {
+      method: 'PUT',
+      token: tokens.owner,
+      query: { accountId },
+      headers: { 'content-type': 'application/pdf' },
+      raw: pdfBytes,
+    });
+    expect(stored.status).toBe(200);
+  });
+
+  it('carries the campaigns when a selected control rests on them, and the items naming the criteria', async () => {
+    const answer = await exportOf({ criteria: 'CC6.2,CC2.1' });
+    expect(answer.status).toBe(200);
+    const body = answer.json as {
+      accessReviews: { accessReviews: { title: string; entries: unknown[] }[] } | null;
+      evidenceItems: { items: { id: string; sha256: string; size: number }[] };
+    };
+    expect(body.accessReviews!.accessReviews.map((r) => r.title)).toEqual([reviewTitle]);
+    expect(body.accessReviews!.accessReviews[0].entries.length).toBeGreaterThan(0);
+    expect(body.evidenceItems.items).toEqual([
+      expect.objectContaining({ id: itemId, sha256: sha256Hex(pdfBytes), size: pdfBytes.length }),
+    ]);
+  });
+
+  it('leaves both out when the criteria do not reach them', async () => {
+    const answer = await exportOf({ criteria: 'CC7.2' });
+    expect(answer.status).toBe(200);
+    const body = answer.json as { accessReviews: unknown; evidenceItems: { items: unknown[] } };
+    expect(body.accessReviews).toBeNull();
+    expect(body.evidenceItems.items).toEqual([]);
+  });
+
+  it('as PDF: an access reviews chapter with the campaign and an evidence items chapter with the hash', async () => {
+    const answer = await exportOf({ criteria: 'CC6.2,CC2.1', format: 'pdf' });
+    expect(answer.status).toBe(200);
+    const text = readPdf(answer.bytes, dir).text.replace(/\s+/g, ' ');
+    expect(text).toContain('Access reviews');
+    expect(text).toContain(reviewTitle);
+    // The title wraps inside its table cell; the file name and hash are on their own lines.
+    expect(text).toContain('Evidence items');
+    expect(text).toMatch(/Security awareness CC2\.1 \d{4}-\d{2}-\d{2} never training\.pdf/);
+    expect(text).toContain(sha256Hex(pdfBytes));
   });
 });
 

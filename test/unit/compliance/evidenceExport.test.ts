@@ -108,6 +108,8 @@ describe('the export as CSV and OSCAL', () => {
     findings: [],
     incidents: [],
     malformed: { findings: [], incidents: [] },
+    accessReviews: null,
+    evidenceItems: { items: [], malformed: [] },
     report: { generatedAt: '2026-10-02T00:00:00.000Z', complete: true, sections: {} },
   };
 
