@@ -48,6 +48,8 @@ export interface GroupStatus {
   status: Verdict | 'no_controls';
   controlsTotal: number;
   controlsPassed: number;
+  controlsNotApplicable: number;
+  controlsInconclusive: number;
   openFindings: number;
 }
 

@@ -1,4 +1,5 @@
 /** Display helpers shared by the pages. */
+import type { GroupStatus } from './api';
 
 /** An ISO instant as `2026-11-23 12:00 UTC`. */
 export const utcTime = (iso: string | null | undefined): string =>
@@ -33,3 +34,21 @@ export const byteSize = (bytes: number): string =>
     : bytes < 1024 * 1024
       ? `${(bytes / 1024).toFixed(1)} KiB`
       : `${(bytes / 1024 / 1024).toFixed(1)} MiB`;
+
+/**
+ * "2/3", and what the others were when they did not fail: a group whose only control is not
+ * applicable is not failing, but "0/1" alone would read as a failure.
+ */
+export function passedText(
+  g: Pick<
+    GroupStatus,
+    'controlsPassed' | 'controlsTotal' | 'controlsNotApplicable' | 'controlsInconclusive'
+  >,
+): string {
+  const others: [number, string][] = [
+    [g.controlsNotApplicable, 'not applicable'],
+    [g.controlsInconclusive, 'inconclusive'],
+  ];
+  const notes = others.filter(([n]) => n > 0).map(([n, what]) => `${n} ${what}`);
+  return [`${g.controlsPassed}/${g.controlsTotal}`, ...notes].join(', ');
+}

@@ -1,5 +1,5 @@
 import type { Api, ComplianceStatus, ControlsResponse, Finding, GroupStatus } from '../api';
-import { utcTime, valueText, words } from '../format';
+import { passedText, utcTime, valueText, words } from '../format';
 import { Show, useLoad } from '../load';
 import { DueDate, isUnresolved } from '../records';
 import { Table } from '../table';
@@ -26,7 +26,7 @@ function StatusSummary({ status }: { status: ComplianceStatus }) {
             header: 'Status',
             cell: ([, g]) => <span class={`verdict ${g.status}`}>{g.status}</span>,
           },
-          { header: 'Passed', cell: ([, g]) => `${g.controlsPassed}/${g.controlsTotal}` },
+          { header: 'Passed', cell: ([, g]) => passedText(g) },
           { header: 'Open findings', cell: ([, g]) => g.openFindings },
         ]}
       />

@@ -8,6 +8,8 @@ import * as fs from 'node:fs';
 import { Timestamp } from 'firebase-admin/firestore';
 import type { Browser, Page } from 'playwright-core';
 import type { EvidenceReport } from '../../../functions/schema/evidence';
+import type { GroupStatus } from '../../../portal/src/api';
+import { passedText } from '../../../portal/src/format';
 import { subcollectionPath } from '../../../functions/schema/paths';
 import { closeIdTokenApp } from '../../../scripts/localStack/idTokens';
 import { auditLogData } from '../../support/auditFixtures';
@@ -15,6 +17,7 @@ import {
   collectPageErrors,
   launchChromium,
   portalOrigin,
+  rowCellTexts,
   screenshot,
   seriousAccessibilityViolations,
   signIn as signInAs,
@@ -120,7 +123,10 @@ async function apiAs<T>(
 describe('portal', () => {
   it('signs the auditor in, straight to the dashboard of the one account: status and every control', async () => {
     const controls = await apiAs<{ controls: { id: string }[] }>(auditor, '/compliance/controls');
-    const status = await apiAs<{ overall: string }>(auditor, '/compliance/status');
+    const status = await apiAs<{ overall: string; groups: Record<string, GroupStatus> }>(
+      auditor,
+      '/compliance/status',
+    );
 
     await signIn(auditor);
     await page.waitForURL(`**/accounts/${accountId}`);
@@ -131,7 +137,15 @@ describe('portal', () => {
     for (const { id } of controls.controls) {
       await expect(table.getByRole('cell', { name: id, exact: true }).count()).resolves.toBe(1);
     }
-    await page.getByRole('table', { name: 'Trust Services Criteria groups' }).waitFor();
+    const groups = page.getByRole('table', { name: 'Trust Services Criteria groups' });
+    for (const [group, g] of Object.entries(status.groups)) {
+      expect(await rowCellTexts(page, groups, group)).toEqual([
+        group,
+        g.status,
+        passedText(g),
+        String(g.openFindings),
+      ]);
+    }
     await screenshot(page, 'dashboard');
     expect(await seriousAccessibilityViolations(page)).toEqual([]);
     expect(pageErrors).toEqual([]);
