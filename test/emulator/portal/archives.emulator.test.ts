@@ -7,14 +7,11 @@ import { createHash, createPublicKey } from 'node:crypto';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Timestamp } from 'firebase-admin/firestore';
-import type { Browser, Page } from 'playwright-core';
 import type { Archive, ReadyArchive } from '../../../portal/src/api';
 import { subcollectionPath } from '../../../functions/schema/paths';
-import { closeIdTokenApp } from '../../../scripts/localStack/idTokens';
 import { auditLogData } from '../../support/auditFixtures';
 import {
-  collectPageErrors,
-  launchChromium,
+  browserPerFile,
   portalOrigin,
   screenshot,
   seriousAccessibilityViolations,
@@ -38,11 +35,9 @@ jest.setTimeout(180_000);
 const PASSWORD = 'archives-test-password';
 const HOUR = 3_600_000;
 
-let browser: Browser;
 let accountId: string;
 let auditor: MemberFixture;
-let page: Page;
-let pageErrors: string[];
+const session = browserPerFile();
 let archives: ReadyArchive[];
 /** The newest bundle's zip, downloaded through its signed URL. */
 let genuineZip: string;
@@ -115,31 +110,16 @@ beforeAll(async () => {
   archives = await readyArchives(2);
   genuineZip = join(dir, 'genuine.zip');
   writeFileSync(genuineZip, await downloadZip(archives[0]));
-  browser = await launchChromium();
-});
-
-afterAll(async () => {
-  await browser?.close();
-  await closeIdTokenApp();
-});
-
-beforeEach(async () => {
-  page = await browser.newPage();
-  pageErrors = collectPageErrors(page);
-});
-
-afterEach(async () => {
-  await page.close();
 });
 
 /** What the page ends with: "Verified" or "Not verified: …". */
-const verdict = () => page.getByText(/^(Verified|Not verified: .*)$/);
+const verdict = () => session.page.getByText(/^(Verified|Not verified: .*)$/);
 
 async function verifyFile(bundle: string, publicKeyPath?: string): Promise<string> {
-  await page.goto(`${portalOrigin()}/verify`);
-  await page.getByLabel('Bundle').setInputFiles(bundle);
-  if (publicKeyPath) await page.getByLabel('Public key').setInputFiles(publicKeyPath);
-  await page.getByRole('button', { name: 'Verify' }).click();
+  await session.page.goto(`${portalOrigin()}/verify`);
+  await session.page.getByLabel('Bundle').setInputFiles(bundle);
+  if (publicKeyPath) await session.page.getByLabel('Public key').setInputFiles(publicKeyPath);
+  await session.page.getByRole('button', { name: 'Verify' }).click();
   await verdict().waitFor();
   return verdict().innerText();
 }
@@ -149,8 +129,8 @@ describe('archives page', () => {
     const key = (await callApi('/soc2-evidence/public-key')).json as { publicKey: string };
     const der = createPublicKey(key.publicKey).export({ type: 'spki', format: 'der' });
 
-    await signInAs(page, auditor, PASSWORD, `/accounts/${accountId}/archives`);
-    const table = page.getByRole('table', { name: 'Evidence bundles' });
+    await signInAs(session.page, auditor, PASSWORD, `/accounts/${accountId}/archives`);
+    const table = session.page.getByRole('table', { name: 'Evidence bundles' });
     await table.waitFor();
     expect(await table.locator('tbody tr').count()).toBe(2);
     const newest = table.locator('tbody tr').first();
@@ -160,26 +140,26 @@ describe('archives page', () => {
     await newest.getByRole('button', { name: 'Verify' }).click();
     await verdict().waitFor({ timeout: 60_000 });
     expect(await verdict().innerText()).toBe('Verified');
-    await page.getByText(createHash('sha256').update(der).digest('hex')).waitFor();
-    const checks = page.getByRole('list', { name: 'Checks' });
+    await session.page.getByText(createHash('sha256').update(der).digest('hex')).waitFor();
+    const checks = session.page.getByRole('list', { name: 'Checks' });
     expect(await checks.getByText(/^pass chain: links to .* \([0-9a-f]{64}\)$/).count()).toBe(1);
     expect(await checks.getByText(/^pass merkle root: [0-9a-f]{64} over \d+ lines$/).count()).toBe(
       1,
     );
     expect(await checks.getByText(/^FAIL/).count()).toBe(0);
-    await screenshot(page, 'archives');
-    expect(await seriousAccessibilityViolations(page)).toEqual([]);
-    expect(pageErrors).toEqual([]);
+    await screenshot(session.page, 'archives');
+    expect(await seriousAccessibilityViolations(session.page)).toEqual([]);
+    expect(session.errors).toEqual([]);
   });
 
   it('downloads a bundle through its signed URL', async () => {
-    await signInAs(page, auditor, PASSWORD, `/accounts/${accountId}/archives`);
-    const newest = page
+    await signInAs(session.page, auditor, PASSWORD, `/accounts/${accountId}/archives`);
+    const newest = session.page
       .getByRole('table', { name: 'Evidence bundles' })
       .locator('tbody tr')
       .first();
     const [download] = await Promise.all([
-      page.waitForEvent('download'),
+      session.page.waitForEvent('download'),
       newest.getByRole('link', { name: 'Download' }).click(),
     ]);
     // Production Storage names it `<account>-<id>.zip` (response-content-disposition); the
@@ -187,25 +167,25 @@ describe('archives page', () => {
     expect(download.suggestedFilename()).toMatch(new RegExp(`${archives[0].id}\\.zip$`));
     const bytes = readFileSync((await download.path())!);
     expect(createHash('sha256').update(bytes).digest('hex')).toBe(archives[0].sha256);
-    expect(pageErrors).toEqual([]);
+    expect(session.errors).toEqual([]);
   });
 
   it('reloads on its deep link', async () => {
-    await signInAs(page, auditor, PASSWORD, `/accounts/${accountId}/archives`);
-    await page.getByRole('table', { name: 'Evidence bundles' }).waitFor();
-    await page.reload();
-    await page.getByRole('table', { name: 'Evidence bundles' }).waitFor();
-    expect(page.url()).toBe(`${portalOrigin()}/accounts/${accountId}/archives`);
-    expect(pageErrors).toEqual([]);
+    await signInAs(session.page, auditor, PASSWORD, `/accounts/${accountId}/archives`);
+    await session.page.getByRole('table', { name: 'Evidence bundles' }).waitFor();
+    await session.page.reload();
+    await session.page.getByRole('table', { name: 'Evidence bundles' }).waitFor();
+    expect(session.page.url()).toBe(`${portalOrigin()}/accounts/${accountId}/archives`);
+    expect(session.errors).toEqual([]);
   });
 });
 
 describe('/verify without sign-in', () => {
   it('verifies a genuine bundle against the published key', async () => {
     expect(await verifyFile(genuineZip)).toBe('Verified');
-    await screenshot(page, 'verify');
-    expect(await seriousAccessibilityViolations(page)).toEqual([]);
-    expect(pageErrors).toEqual([]);
+    await screenshot(session.page, 'verify');
+    expect(await seriousAccessibilityViolations(session.page)).toEqual([]);
+    expect(session.errors).toEqual([]);
   });
 
   it('refuses a bundle with one changed event, naming the file and the Merkle root', async () => {
@@ -220,8 +200,8 @@ describe('/verify without sign-in', () => {
     expect(await verifyFile(path)).toMatch(
       /^Not verified: file audit-log\.ndjson: content differs from the manifest/,
     );
-    await page.getByText(/^FAIL merkle root: recomputed [0-9a-f]{64}/).waitFor();
-    expect(pageErrors).toEqual([]);
+    await session.page.getByText(/^FAIL merkle root: recomputed [0-9a-f]{64}/).waitFor();
+    expect(session.errors).toEqual([]);
   });
 
   it('refuses a genuine bundle checked against another key', async () => {
@@ -230,14 +210,14 @@ describe('/verify without sign-in', () => {
     expect(await verifyFile(genuineZip, pem)).toBe(
       'Not verified: signature: manifest.sig does not verify manifest.json with the given public key',
     );
-    expect(pageErrors).toEqual([]);
+    expect(session.errors).toEqual([]);
   });
 
   it('reloads on its deep link', async () => {
-    await page.goto(`${portalOrigin()}/verify`);
-    await page.getByRole('heading', { name: 'Verify an evidence bundle' }).waitFor();
-    await page.reload();
-    await page.getByLabel('Bundle').waitFor();
-    expect(pageErrors).toEqual([]);
+    await session.page.goto(`${portalOrigin()}/verify`);
+    await session.page.getByRole('heading', { name: 'Verify an evidence bundle' }).waitFor();
+    await session.page.reload();
+    await session.page.getByLabel('Bundle').waitFor();
+    expect(session.errors).toEqual([]);
   });
 });

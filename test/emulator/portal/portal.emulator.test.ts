@@ -6,16 +6,13 @@
 import { execFileSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import { Timestamp } from 'firebase-admin/firestore';
-import type { Browser, Page } from 'playwright-core';
 import type { EvidenceReport } from '../../../functions/schema/evidence';
 import type { GroupStatus } from '../../../portal/src/api';
 import { passedText } from '../../../portal/src/format';
 import { subcollectionPath } from '../../../functions/schema/paths';
-import { closeIdTokenApp } from '../../../scripts/localStack/idTokens';
 import { auditLogData } from '../../support/auditFixtures';
 import {
-  collectPageErrors,
-  launchChromium,
+  browserPerFile,
   portalOrigin,
   rowCellTexts,
   screenshot,
@@ -48,12 +45,10 @@ const SECTION_HEADINGS = [
   'Audit log summary',
 ];
 
-let browser: Browser;
 let accountId: string;
 let auditor: MemberFixture;
 let member: MemberFixture;
-let page: Page;
-let pageErrors: string[];
+const session = browserPerFile();
 
 beforeAll(async () => {
   accountId = await createAccount(uniqueAccountId('portal'));
@@ -69,7 +64,6 @@ beforeAll(async () => {
   });
   expect(evaluated.status).toBe(200);
   await seedAuditEvents();
-  browser = await launchChromium();
 });
 
 /** Six events an hour apart (the newest an hour ago), two of them failures. */
@@ -90,22 +84,8 @@ async function seedAuditEvents(): Promise<void> {
   await batch.commit();
 }
 
-afterAll(async () => {
-  await browser?.close();
-  await closeIdTokenApp();
-});
-
-beforeEach(async () => {
-  page = await browser.newPage();
-  pageErrors = collectPageErrors(page);
-});
-
-afterEach(async () => {
-  await page.close();
-});
-
 const signIn = (who: MemberFixture, path = '/'): Promise<void> =>
-  signInAs(page, who, PASSWORD, path);
+  signInAs(session.page, who, PASSWORD, path);
 
 async function apiAs<T>(
   who: MemberFixture,
@@ -129,68 +109,68 @@ describe('portal', () => {
     );
 
     await signIn(auditor);
-    await page.waitForURL(`**/accounts/${accountId}`);
-    await page.getByRole('heading', { name: 'Controls' }).waitFor();
-    expect(await page.getByText(`Overall status: ${status.overall}`).count()).toBe(1);
-    const table = page.getByRole('table', { name: /Every control/ });
+    await session.page.waitForURL(`**/accounts/${accountId}`);
+    await session.page.getByRole('heading', { name: 'Controls' }).waitFor();
+    expect(await session.page.getByText(`Overall status: ${status.overall}`).count()).toBe(1);
+    const table = session.page.getByRole('table', { name: /Every control/ });
     expect(controls.controls.length).toBeGreaterThan(0);
     for (const { id } of controls.controls) {
       await expect(table.getByRole('cell', { name: id, exact: true }).count()).resolves.toBe(1);
     }
-    const groups = page.getByRole('table', { name: 'Trust Services Criteria groups' });
+    const groups = session.page.getByRole('table', { name: 'Trust Services Criteria groups' });
     for (const [group, g] of Object.entries(status.groups)) {
-      expect(await rowCellTexts(page, groups, group)).toEqual([
+      expect(await rowCellTexts(session.page, groups, group)).toEqual([
         group,
         g.status,
         passedText(g),
         String(g.openFindings),
       ]);
     }
-    await screenshot(page, 'dashboard');
-    expect(await seriousAccessibilityViolations(page)).toEqual([]);
-    expect(pageErrors).toEqual([]);
+    await screenshot(session.page, 'dashboard');
+    expect(await seriousAccessibilityViolations(session.page)).toEqual([]);
+    expect(session.errors).toEqual([]);
   });
 
   it('shows the nine evidence sections, with status and collection time, and survives a reload', async () => {
     await signIn(auditor);
-    await page.getByRole('link', { name: 'Evidence', exact: true }).click();
-    await page.waitForURL(`**/accounts/${accountId}/evidence`);
+    await session.page.getByRole('link', { name: 'Evidence', exact: true }).click();
+    await session.page.waitForURL(`**/accounts/${accountId}/evidence`);
     for (const name of SECTION_HEADINGS) {
-      await page.getByRole('heading', { name, level: 2 }).waitFor();
+      await session.page.getByRole('heading', { name, level: 2 }).waitFor();
     }
-    expect(await page.getByText(/^Status: (ok|degraded); collected \d{4}-\d\d-\d\d/).count()).toBe(
-      SECTION_HEADINGS.length,
-    );
-    await page.getByRole('table', { name: 'Members' }).getByText(auditor.email).waitFor();
-    await screenshot(page, 'evidence');
-    expect(await seriousAccessibilityViolations(page)).toEqual([]);
+    expect(
+      await session.page.getByText(/^Status: (ok|degraded); collected \d{4}-\d\d-\d\d/).count(),
+    ).toBe(SECTION_HEADINGS.length);
+    await session.page.getByRole('table', { name: 'Members' }).getByText(auditor.email).waitFor();
+    await screenshot(session.page, 'evidence');
+    expect(await seriousAccessibilityViolations(session.page)).toEqual([]);
 
-    await page.reload();
-    await page.getByRole('heading', { name: 'Audit log summary', level: 2 }).waitFor();
-    expect(pageErrors).toEqual([]);
+    await session.page.reload();
+    await session.page.getByRole('heading', { name: 'Audit log summary', level: 2 }).waitFor();
+    expect(session.errors).toEqual([]);
   });
 
   it("downloads a section table as CSV with the signed-in user's token", async () => {
     await signIn(auditor, `/accounts/${accountId}/evidence`);
     const [download] = await Promise.all([
-      page.waitForEvent('download'),
-      page.getByRole('link', { name: 'Download members CSV' }).click(),
+      session.page.waitForEvent('download'),
+      session.page.getByRole('link', { name: 'Download members CSV' }).click(),
     ]);
     expect(download.suggestedFilename()).toBe(`${accountId}-access-review-members.csv`);
     const csv = fs.readFileSync((await download.path())!, 'utf8');
     expect(csv).toContain(auditor.email);
-    expect(pageErrors).toEqual([]);
+    expect(session.errors).toEqual([]);
   });
 
   it('shows the continuity targets, backups and log retention classes as tables, each with its CSV', async () => {
     await signIn(auditor, `/accounts/${accountId}/evidence`);
-    const targets = page.getByRole('table', { name: 'continuity targets' });
+    const targets = session.page.getByRole('table', { name: 'continuity targets' });
     for (const metric of ['RTO', 'RPO', 'MTTR']) {
       await targets.getByRole('cell', { name: metric, exact: true }).waitFor();
     }
-    const backups = page.getByRole('table', { name: 'backup strategy' });
+    const backups = session.page.getByRole('table', { name: 'backup strategy' });
     await backups.getByRole('cell', { name: 'firestore-scheduled', exact: true }).waitFor();
-    const securityEvents = page
+    const securityEvents = session.page
       .getByRole('table', { name: 'log retention classes' })
       .getByRole('row')
       .filter({ hasText: 'security-events' });
@@ -203,13 +183,13 @@ describe('portal', () => {
       ['log-retention', 'retention-policy-log-retention', 'security-events'],
     ]) {
       const [download] = await Promise.all([
-        page.waitForEvent('download'),
-        page.getByRole('link', { name: `Download ${table} CSV` }).click(),
+        session.page.waitForEvent('download'),
+        session.page.getByRole('link', { name: `Download ${table} CSV` }).click(),
       ]);
       expect(download.suggestedFilename()).toBe(`${accountId}-${file}.csv`);
       expect(fs.readFileSync((await download.path())!, 'utf8')).toContain(expected);
     }
-    expect(pageErrors).toEqual([]);
+    expect(session.errors).toEqual([]);
   });
 
   it('downloads the report and a section as PDF, whose text names the section and the members', async () => {
@@ -219,8 +199,8 @@ describe('portal', () => {
       ['Download Access review PDF', `${accountId}-access-review.pdf`],
     ]) {
       const [download] = await Promise.all([
-        page.waitForEvent('download'),
-        page.getByRole('link', { name: link }).click(),
+        session.page.waitForEvent('download'),
+        session.page.getByRole('link', { name: link }).click(),
       ]);
       expect(download.suggestedFilename()).toBe(filename);
       const text = execFileSync('pdftotext', ['-layout', (await download.path())!, '-'], {
@@ -229,13 +209,13 @@ describe('portal', () => {
       expect(text).toContain('Access review');
       expect(text).toContain(auditor.email);
     }
-    expect(pageErrors).toEqual([]);
+    expect(session.errors).toEqual([]);
   });
 
   it('marks a degraded section with its error', async () => {
     // The stack cannot make a section fail on demand (evidence.emulator.test.ts does it in
-    // process), so the API's real answer is altered on its way to the page.
-    await page.route('**/api/soc2-evidence?*', async (route) => {
+    // process), so the API's real answer is altered on its way to the session.page.
+    await session.page.route('**/api/soc2-evidence?*', async (route) => {
       const response = await route.fetch();
       const report = (await response.json()) as EvidenceReport;
       report.complete = false;
@@ -247,28 +227,30 @@ describe('portal', () => {
       await route.fulfill({ response, json: report });
     });
     await signIn(auditor, `/accounts/${accountId}/evidence`);
-    const section = page.getByRole('region', { name: 'Security metrics' });
+    const section = session.page.getByRole('region', { name: 'Security metrics' });
     await section.getByText('Degraded: section_failed: injected failure').waitFor();
     expect(await section.getByText(/^Status: degraded; collected/).count()).toBe(1);
-    expect(await page.getByText(/^Status: ok; collected/).count()).toBe(8);
-    await page.getByText('incomplete: some sections are degraded', { exact: false }).waitFor();
-    expect(pageErrors).toEqual([]);
+    expect(await session.page.getByText(/^Status: ok; collected/).count()).toBe(8);
+    await session.page
+      .getByText('incomplete: some sections are degraded', { exact: false })
+      .waitFor();
+    expect(session.errors).toEqual([]);
   });
 
   it('opens a deep link after sign-in on the page asked for', async () => {
     await signIn(auditor, `/accounts/${accountId}/evidence`);
-    await page.getByRole('heading', { name: 'Vendor register', level: 2 }).waitFor();
-    expect(page.url()).toBe(`${portalOrigin()}/accounts/${accountId}/evidence`);
-    expect(pageErrors).toEqual([]);
+    await session.page.getByRole('heading', { name: 'Vendor register', level: 2 }).waitFor();
+    expect(session.page.url()).toBe(`${portalOrigin()}/accounts/${accountId}/evidence`);
+    expect(session.errors).toEqual([]);
   });
 
   it('tells a member without audit:read about permission and shows no evidence', async () => {
     await signIn(member, `/accounts/${accountId}/evidence`);
-    await page.getByText(/permission/).waitFor();
-    expect(await page.getByRole('heading', { name: 'Access review' }).count()).toBe(0);
-    await screenshot(page, 'evidence-member');
+    await session.page.getByText(/permission/).waitFor();
+    expect(await session.page.getByRole('heading', { name: 'Access review' }).count()).toBe(0);
+    await screenshot(session.page, 'evidence-member');
     // The browser reports the API's 403 itself; nothing else may fail.
-    expect(pageErrors.filter((e) => !/status of 403/.test(e))).toEqual([]);
+    expect(session.errors.filter((e) => !/status of 403/.test(e))).toEqual([]);
   });
 });
 
@@ -285,7 +267,7 @@ type AuditEvents = {
 
 /** The audit-log table's rows as the page shows them: actor, action, resource, result. */
 async function auditRows(): Promise<string[][]> {
-  const table = page.getByRole('table', { name: 'Audit events, newest first' });
+  const table = session.page.getByRole('table', { name: 'Audit events, newest first' });
   await table.waitFor();
   const rows = await table.locator('tbody tr').all();
   return Promise.all(
@@ -315,13 +297,13 @@ describe('portal audit log', () => {
   it('lists the events newest first, as the API does', async () => {
     const newest = await apiAs<AuditEvents>(auditor, '/audit-logs', { pageSize: '1' });
     await signIn(auditor);
-    await page.waitForURL(`**/accounts/${accountId}`);
-    await page.getByRole('link', { name: 'Audit log' }).click();
-    await page.waitForURL(`**/accounts/${accountId}/audit-log`);
+    await session.page.waitForURL(`**/accounts/${accountId}`);
+    await session.page.getByRole('link', { name: 'Audit log' }).click();
+    await session.page.waitForURL(`**/accounts/${accountId}/audit-log`);
     expect((await auditRows())[0]).toEqual(rowOf(newest.events[0]));
-    await screenshot(page, 'audit-log');
-    expect(await seriousAccessibilityViolations(page)).toEqual([]);
-    expect(pageErrors).toEqual([]);
+    await screenshot(session.page, 'audit-log');
+    expect(await seriousAccessibilityViolations(session.page)).toEqual([]);
+    expect(session.errors).toEqual([]);
   });
 
   it('filters by result, keeps the filter in the URL and across a reload', async () => {
@@ -329,15 +311,15 @@ describe('portal audit log', () => {
     expect(failures.events.length).toBeGreaterThanOrEqual(2);
     await signIn(auditor, `/accounts/${accountId}/audit-log`);
     await auditRows();
-    await page.getByLabel('Result').selectOption('failure');
-    await page.getByRole('button', { name: 'Apply filters' }).click();
-    await page.waitForURL(/\?result=failure$/);
+    await session.page.getByLabel('Result').selectOption('failure');
+    await session.page.getByRole('button', { name: 'Apply filters' }).click();
+    await session.page.waitForURL(/\?result=failure$/);
     await expectAuditRows(failures.events.map(rowOf));
 
-    await page.reload();
+    await session.page.reload();
     await expectAuditRows(failures.events.map(rowOf));
-    expect(await page.getByLabel('Result').inputValue()).toBe('failure');
-    expect(pageErrors).toEqual([]);
+    expect(await session.page.getByLabel('Result').inputValue()).toBe('failure');
+    expect(session.errors).toEqual([]);
   });
 
   it('follows "Next page" by the cursor', async () => {
@@ -348,31 +330,31 @@ describe('portal audit log', () => {
     });
     await signIn(auditor, `/accounts/${accountId}/audit-log?pageSize=2`);
     await expectAuditRows(first.events.map(rowOf));
-    await page.getByRole('button', { name: 'Next page' }).click();
-    await page.waitForURL(/pageToken=/);
+    await session.page.getByRole('button', { name: 'Next page' }).click();
+    await session.page.waitForURL(/pageToken=/);
     await expectAuditRows(second.events.map(rowOf));
-    expect(pageErrors).toEqual([]);
+    expect(session.errors).toEqual([]);
   });
 
   it('shows an API error next to the filters', async () => {
     await signIn(auditor, `/accounts/${accountId}/audit-log`);
     await auditRows();
-    await page.getByLabel('From', { exact: true }).fill('2026-05-02T10:00');
-    await page.getByLabel('To', { exact: true }).fill('2026-05-01T10:00');
-    await page.getByRole('button', { name: 'Apply filters' }).click();
-    await page.getByText(/^Could not load: .*start must be before end/).waitFor();
-    expect(new URL(page.url()).searchParams.get('start')).toBe(
+    await session.page.getByLabel('From', { exact: true }).fill('2026-05-02T10:00');
+    await session.page.getByLabel('To', { exact: true }).fill('2026-05-01T10:00');
+    await session.page.getByRole('button', { name: 'Apply filters' }).click();
+    await session.page.getByText(/^Could not load: .*start must be before end/).waitFor();
+    expect(new URL(session.page.url()).searchParams.get('start')).toBe(
       new Date(2026, 4, 2, 10, 0).toISOString(),
     );
-    await page.getByLabel('Actor').waitFor();
-    expect(pageErrors.filter((e) => !/status of 400/.test(e))).toEqual([]);
+    await session.page.getByLabel('Actor').waitFor();
+    expect(session.errors.filter((e) => !/status of 400/.test(e))).toEqual([]);
   });
 
   it('tells a member without audit:read about permission', async () => {
     await signIn(member, `/accounts/${accountId}/audit-log`);
-    await page.getByText(/permission/).waitFor();
-    expect(await page.getByRole('table').count()).toBe(0);
-    expect(pageErrors.filter((e) => !/status of 403/.test(e))).toEqual([]);
+    await session.page.getByText(/permission/).waitFor();
+    expect(await session.page.getByRole('table').count()).toBe(0);
+    expect(session.errors.filter((e) => !/status of 403/.test(e))).toEqual([]);
   });
 });
 
