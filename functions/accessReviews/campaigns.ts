@@ -3,7 +3,7 @@ import { FieldPath, type DocumentSnapshot } from 'firebase-admin/firestore';
 import * as logger from 'firebase-functions/logger';
 import type { z } from 'zod';
 import type { Deps } from '../app/deps';
-import { recordAuditEvent } from '../audit/record';
+import { recordCallerAction } from '../audit/record';
 import type { Caller } from '../domain/caller';
 import { failedPrecondition, invalidArgument, notFound, permissionDenied } from '../domain/errors';
 import { SECTIONS } from '../report/registry';
@@ -48,15 +48,12 @@ function audit(
     changes?: { field: string; oldValue: unknown; newValue: unknown }[];
   },
 ) {
-  return recordAuditEvent(deps.db, caller.accountId, {
+  return recordCallerAction(deps.db, caller, {
     timestamp: now,
-    actorId: caller.uid,
-    ...(caller.email ? { actorEmail: caller.email } : {}),
     action,
     resourceType: 'access_review',
     resourceId: reviewId,
-    result: 'success',
-    ...(details ? { details } : {}),
+    details,
   });
 }
 

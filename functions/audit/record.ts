@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import { FieldValue, type Firestore } from 'firebase-admin/firestore';
+import type { Caller } from '../domain/caller';
 import { invalidArgument } from '../domain/errors';
 import { auditEventInputSchema, type AuditEventInput } from '../schema/audit';
 import { documentId, parseInput } from '../schema/common';
@@ -38,4 +39,26 @@ export async function recordAuditEvent(
     if (isAlreadyExists(error)) return { id: ref.id, created: false };
     throw error;
   }
+}
+
+/**
+ * A successful change an API caller made to one resource (a finding, a review, an evidence item),
+ * recorded as the caller's own audit event in the caller's account.
+ */
+export function recordCallerAction(
+  db: Firestore,
+  caller: Caller,
+  action: Pick<AuditEventInput, 'action' | 'resourceType' | 'details'> & {
+    resourceId: string;
+    timestamp: Date;
+  },
+) {
+  const { details, ...event } = action;
+  return recordAuditEvent(db, caller.accountId, {
+    ...event,
+    actorId: caller.uid,
+    ...(caller.email ? { actorEmail: caller.email } : {}),
+    result: 'success',
+    ...(details ? { details } : {}),
+  });
 }

@@ -3,7 +3,7 @@ import { Readable } from 'node:stream';
 import * as logger from 'firebase-functions/logger';
 import type { Deps } from '../app/deps';
 import { ObjectExistsError, type EvidenceStore } from '../adapters/storage';
-import { recordAuditEvent } from '../audit/record';
+import { recordCallerAction } from '../audit/record';
 import { sha256OfStream } from '../bundle/streamHash';
 import type { Caller } from '../domain/caller';
 import { failedPrecondition, notFound, unsupportedMediaType } from '../domain/errors';
@@ -31,15 +31,12 @@ const itemRef = (deps: Pick<Deps, 'db'>, accountId: string, itemId: string) =>
   deps.db.doc(accountDocPath(accountId, 'evidenceItems', itemId));
 
 function audit(deps: Deps, caller: Caller, action: string, itemId: string, details?: object) {
-  return recordAuditEvent(deps.db, caller.accountId, {
+  return recordCallerAction(deps.db, caller, {
     timestamp: deps.now(),
-    actorId: caller.uid,
-    ...(caller.email ? { actorEmail: caller.email } : {}),
     action,
     resourceType: 'evidence_item',
     resourceId: itemId,
-    result: 'success',
-    ...(details ? { details: { after: details } } : {}),
+    details: details && { after: details },
   });
 }
 

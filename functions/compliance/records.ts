@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import * as logger from 'firebase-functions/logger';
 import type { z } from 'zod';
 import type { Deps } from '../app/deps';
-import { recordAuditEvent } from '../audit/record';
+import { recordCallerAction } from '../audit/record';
 import { CATALOGS } from '../catalogs';
 import { invalidArgument, notFound } from '../domain/errors';
 import type { Caller } from '../domain/caller';
@@ -63,15 +63,12 @@ function audit(
   now: Date,
   changes?: HistoryEntry['changes'],
 ) {
-  return recordAuditEvent(deps.db, caller.accountId, {
+  return recordCallerAction(deps.db, caller, {
     timestamp: now,
-    actorId: caller.uid,
-    ...(caller.email ? { actorEmail: caller.email } : {}),
     action,
     resourceType,
     resourceId,
-    result: 'success',
-    ...(changes ? { details: { changes } } : {}),
+    details: changes && { changes },
   });
 }
 
