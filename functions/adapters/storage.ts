@@ -12,7 +12,8 @@ export interface EvidenceStore {
   /**
    * Streams `source` into a new object, only if `objectPath` does not exist yet. The object
    * appears only when the upload completes: a failed source or an aborted upload leaves nothing
-   * behind. An existing object fails it with {@link ObjectExistsError}.
+   * behind. An existing object fails it with {@link ObjectExistsError}; a dropped connection or
+   * an overloaded Storage with {@link StorageUnavailableError}.
    */
   writeOnce(objectPath: string, contentType: string, source: Readable): Promise<void>;
   /** Size and generation, or undefined when there is no such object. */
@@ -27,6 +28,42 @@ export class ObjectExistsError extends Error {
     super(`object ${objectPath} already exists`);
     this.name = 'ObjectExistsError';
   }
+}
+
+/**
+ * The connection to Storage broke or Storage answered that it is overloaded: the same write may
+ * succeed when tried again with a fresh source.
+ */
+export class StorageUnavailableError extends Error {
+  constructor(
+    readonly objectPath: string,
+    readonly reason: string,
+  ) {
+    super(`storage did not take ${objectPath}: ${reason}`);
+    this.name = 'StorageUnavailableError';
+  }
+}
+
+const TRANSPORT_ERROR_CODES = new Set([
+  'EPIPE',
+  'ECONNRESET',
+  'ECONNREFUSED',
+  'ECONNABORTED',
+  'ETIMEDOUT',
+  'EAI_AGAIN',
+  'ENETUNREACH',
+]);
+const OVERLOAD_STATUSES = new Set([429, 500, 502, 503, 504]);
+
+/** A dropped connection or an overload answer, anywhere along the error's `cause` chain. */
+function transportFailure(error: unknown): string | undefined {
+  for (let e = error as Record<string, unknown> | null; e; e = e.cause as typeof e) {
+    if (typeof e.code === 'string' && TRANSPORT_ERROR_CODES.has(e.code)) return e.code;
+    for (const status of [e.code, e.status]) {
+      if (typeof status === 'number' && OVERLOAD_STATUSES.has(status)) return `HTTP ${status}`;
+    }
+  }
+  return undefined;
 }
 
 /** HTTP 412 from GCS: the `ifGenerationMatch: 0` precondition found an object. */
@@ -73,6 +110,8 @@ export function gcsEvidenceStore(bucketName: string, env = process.env): Evidenc
         await pipeline(source, target);
       } catch (error) {
         if (isPreconditionFailure(error)) throw new ObjectExistsError(objectPath);
+        const transport = transportFailure(error);
+        if (transport) throw new StorageUnavailableError(objectPath, transport);
         throw error;
       }
     },

@@ -2,11 +2,20 @@ import { createHash, randomUUID } from 'node:crypto';
 import { Readable } from 'node:stream';
 import * as logger from 'firebase-functions/logger';
 import type { Deps } from '../app/deps';
-import { ObjectExistsError, type EvidenceStore } from '../adapters/storage';
+import {
+  ObjectExistsError,
+  StorageUnavailableError,
+  type EvidenceStore,
+} from '../adapters/storage';
 import { recordCallerAction } from '../audit/record';
 import { sha256OfStream } from '../bundle/streamHash';
 import type { Caller } from '../domain/caller';
-import { failedPrecondition, notFound, unsupportedMediaType } from '../domain/errors';
+import {
+  failedPrecondition,
+  notFound,
+  unavailable,
+  unsupportedMediaType,
+} from '../domain/errors';
 import { listedById, parseDocument, parseSnapshot } from '../schema/common';
 import {
   evidenceItemDocSchema,
@@ -128,10 +137,16 @@ function requireRegisteredType(doc: EvidenceItemDoc, header: string | undefined)
   }
 }
 
+/** A dropped Storage connection is tried once more with the same bytes before the 503. */
+const STORAGE_WRITE_ATTEMPTS = 2;
+const STORAGE_RETRY_AFTER_SECONDS = 5;
+
 /**
  * Writes the bytes once. An object already there is this upload's own only when it holds the same
- * bytes (an earlier attempt stopped between the upload and the document update): then the item is
- * completed from it; any other object means the content was written already (409).
+ * bytes (an earlier attempt stopped between the upload and the document update, or its connection
+ * broke after Storage had the object): then the item is completed from it; any other object means
+ * the content was written already (409). The write-once precondition is what makes trying again
+ * after a dropped connection safe.
  */
 async function writeContent(
   store: EvidenceStore,
@@ -140,16 +155,42 @@ async function writeContent(
   bytes: Buffer,
   sha256: string,
 ) {
-  try {
-    await store.writeOnce(doc.objectPath, doc.contentType, Readable.from([bytes]));
-  } catch (error) {
-    if (!(error instanceof ObjectExistsError)) throw error;
-    const stored = await sha256OfStream(store.createReadStream(doc.objectPath));
-    if (stored.sha256 !== sha256 || stored.size !== bytes.length) throw alreadyStored(itemId);
-    logger.warn('evidence item completed from an object an earlier upload left', {
-      objectPath: doc.objectPath,
-    });
+  for (let attempt = 1; ; attempt++) {
+    try {
+      await store.writeOnce(doc.objectPath, doc.contentType, Readable.from([bytes]));
+      return;
+    } catch (error) {
+      if (error instanceof ObjectExistsError) {
+        return completeFromStoredObject(store, itemId, doc, bytes, sha256);
+      }
+      if (!(error instanceof StorageUnavailableError)) throw error;
+      logger.warn('evidence item upload hit a storage transport error', {
+        objectPath: doc.objectPath,
+        attempt,
+        reason: error.reason,
+      });
+      if (attempt === STORAGE_WRITE_ATTEMPTS) {
+        throw unavailable(
+          'Storage did not take the file; send the same upload again shortly.',
+          STORAGE_RETRY_AFTER_SECONDS,
+        );
+      }
+    }
   }
+}
+
+async function completeFromStoredObject(
+  store: EvidenceStore,
+  itemId: string,
+  doc: EvidenceItemDoc,
+  bytes: Buffer,
+  sha256: string,
+) {
+  const stored = await sha256OfStream(store.createReadStream(doc.objectPath));
+  if (stored.sha256 !== sha256 || stored.size !== bytes.length) throw alreadyStored(itemId);
+  logger.warn('evidence item completed from an object an earlier upload left', {
+    objectPath: doc.objectPath,
+  });
 }
 
 /**

@@ -155,7 +155,14 @@ function enforceUploadPreconditions(emulator: StorageEmulatorInternals): void {
       if (!url.pathname.startsWith('/upload/storage/v1/b/')) return app(req, res);
       context.run({ preconditions: preconditionsFrom(url), res }, () => app(req, res));
     }) as App;
-    wrapped.listen = (port, host) => http.createServer(wrapped).listen(port, host);
+    wrapped.listen = (port, host) => {
+      const server = http.createServer(wrapped);
+      // Node's default 5 s keep-alive equals the clients' idle-socket timeout, so a client could
+      // start a large upload on a socket the server was just closing (EPIPE). Outliving the
+      // clients' idle sockets leaves closing them to the clients, as GCS's front end does.
+      server.keepAliveTimeout = 65_000;
+      return server.listen(port, host);
+    };
     return wrapped;
   };
 

@@ -1,7 +1,12 @@
 import { createHash, randomBytes } from 'node:crypto';
+import type { DecodedIdToken } from 'firebase-admin/auth';
 import type { Deps } from '../../../functions/app/deps';
+import { StorageUnavailableError, type EvidenceStore } from '../../../functions/adapters/storage';
 import { archiveDepsFrom, archivePeriod } from '../../../functions/bundle/archive';
 import { parseQuarter } from '../../../functions/bundle/period';
+import { storeEvidenceContent } from '../../../functions/compliance/evidenceItems';
+import { ApiError } from '../../../functions/domain/errors';
+import { authorizeAccount } from '../../../functions/http/authz';
 import { EVIDENCE_ITEM_MAX_BYTES } from '../../../functions/schema/evidenceItems';
 import { subcollectionPath } from '../../../functions/schema/paths';
 import { readZip, tempDir } from '../../support/bundleZip';
@@ -16,6 +21,7 @@ import {
 } from '../../support/world';
 import { join } from 'node:path';
 import { createWriteStream } from 'node:fs';
+import type { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 
 /**
@@ -298,6 +304,97 @@ describe('evidence items over HTTP', () => {
     expect(answer.status).toBe(400);
     expect(errorOf(answer)).toMatchObject({ code: 'invalid_argument' });
     expect(errorOf(answer).message).toContain(message);
+  });
+});
+
+/**
+ * Fault injection: the real Storage emulator behind a store whose connection "breaks" on chosen
+ * writes, either before Storage has the object or just after it stored it (the answer lost).
+ */
+type Fault = 'drop_before_stored' | 'drop_after_stored' | 'none';
+
+function breakingStore(real: EvidenceStore, faults: Fault[]): EvidenceStore & { writes: number } {
+  const store = {
+    ...real,
+    writes: 0,
+    async writeOnce(objectPath: string, contentType: string, source: Readable) {
+      const fault = faults[store.writes++] ?? 'none';
+      if (fault === 'drop_before_stored') {
+        for await (const chunk of source) void chunk;
+        throw new StorageUnavailableError(objectPath, 'EPIPE');
+      }
+      await real.writeOnce(objectPath, contentType, source);
+      if (fault === 'drop_after_stored') throw new StorageUnavailableError(objectPath, 'ECONNRESET');
+    },
+  };
+  return store;
+}
+
+describe('evidence item uploads when the connection to Storage breaks', () => {
+  let team: Team;
+  let caller: Awaited<ReturnType<typeof authorizeAccount>>;
+  beforeAll(async () => {
+    team = await accountWithEveryRole('evidence-faults', { plan: 'enterprise' });
+    const admin = team.members.admin;
+    caller = await authorizeAccount(
+      testDeps(),
+      { uid: admin.uid, email: admin.email } as DecodedIdToken,
+      team.accountId,
+      'audit:read',
+    );
+  });
+
+  const uploadThrough = (store: EvidenceStore, item: Item) =>
+    storeEvidenceContent(testDeps({ evidenceStore: () => store }), caller, item.id, {
+      bytes: PDF,
+      contentType: 'application/pdf',
+    });
+
+  const storedBytes = async (team: Team, item: Item) => {
+    const objectPath = `accounts/${team.accountId}/evidence-items/${item.id}/${item.fileName}`;
+    const chunks: Buffer[] = [];
+    for await (const chunk of testDeps().evidenceStore().createReadStream(objectPath)) {
+      chunks.push(chunk as Buffer);
+    }
+    return Buffer.concat(chunks);
+  };
+
+  it('a write dropped before Storage had the file is sent again and the item is stored', async () => {
+    const item = await register(team, { fileName: 'dropped-once.pdf' });
+    const store = breakingStore(testDeps().evidenceStore(), ['drop_before_stored']);
+    const view = await uploadThrough(store, item);
+    expect(store.writes).toBe(2);
+    expect(view).toMatchObject({ state: 'stored', sha256: sha256(PDF), size: PDF.length });
+    expect(sha256(await storedBytes(team, item))).toBe(sha256(PDF));
+  });
+
+  it('a write whose answer was lost after Storage stored the file completes from that object', async () => {
+    const item = await register(team, { fileName: 'answer-lost.pdf' });
+    const store = breakingStore(testDeps().evidenceStore(), ['drop_after_stored']);
+    const view = await uploadThrough(store, item);
+    expect(store.writes).toBe(2);
+    expect(view).toMatchObject({ state: 'stored', sha256: sha256(PDF), size: PDF.length });
+  });
+
+  it('a connection that breaks twice is a 503 with Retry-After; nothing is stored and the same upload then succeeds', async () => {
+    const item = await register(team, { fileName: 'dropped-twice.pdf' });
+    const store = breakingStore(testDeps().evidenceStore(), [
+      'drop_before_stored',
+      'drop_before_stored',
+    ]);
+    const error = await uploadThrough(store, item).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(ApiError);
+    expect(error).toMatchObject({ code: 'unavailable', status: 503 });
+    expect((error as ApiError).details).toEqual({ retryAfterSeconds: 5 });
+    expect(await storedObject(team, item)).toBeUndefined();
+    const listed = await list(team);
+    expect((listed.json as { items: Item[] }).items.find((i) => i.id === item.id)).toMatchObject({
+      state: 'awaiting_upload',
+    });
+
+    const retried = await upload(team, item.id, PDF);
+    expect(retried.status).toBe(200);
+    expect(retried.json).toMatchObject({ state: 'stored', sha256: sha256(PDF) });
   });
 });
 
