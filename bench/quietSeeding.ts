@@ -14,6 +14,7 @@ import { applyRollup } from '../functions/audit/rollup';
 import { planRollup } from '../functions/audit/rollupPlan';
 import { summarizeAuditLog } from '../functions/audit/summary';
 import { ACCESS_HISTORY_FUNCTION } from '../functions/handlers/accessHistoryTrigger';
+import { repairResourceDigest } from '../functions/report/resourceDigest';
 import { subcollectionPath } from '../functions/schema/paths';
 import type { SeedResult, StackEnv } from '../scripts/localStack/types';
 import { seedDemo } from '../scripts/seed/demo';
@@ -105,8 +106,8 @@ async function replayAccessHistory(db: Firestore, accountId: string): Promise<nu
 }
 
 /**
- * Writes the seeded account's rollups and access history in-process, compacts its closed days as
- * the hourly `auditCompaction` job would, then proves the audit
+ * Writes the seeded account's rollups, access history and resource digest in-process, compacts
+ * its closed days as the hourly `auditCompaction` job would, then proves the audit
  * summary sees every event of its window: `expectedInWindow` events, or (when not given) as many
  * as the stored events whose timestamp falls in the summary's window. Throws when it does not.
  */
@@ -119,6 +120,8 @@ export async function completeTriggerWork(
   const rolledUp = await replayRollups(db, accountId, now);
   const members = await replayAccessHistory(db, accountId);
   const compactedDays = (await compactAccount(db, accountId, now)).length;
+  // The resource digest, as the resourceDigest trigger (or the hourly repair) would leave it.
+  await repairResourceDigest(db, accountId);
   const summary = await summarizeAuditLog(db, accountId, now);
   const expected =
     expectedInWindow ??

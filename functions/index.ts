@@ -16,6 +16,7 @@ import { makeAuditRollupHandler } from './handlers/auditRollupTrigger';
 import { makeDailyControlEvaluationHandler } from './handlers/controlEvaluationJob';
 import { makeEvidenceCacheInvalidationHandler } from './handlers/evidenceCacheTrigger';
 import { makeQuarterlyArchiveHandler, makeReportTaskHandler } from './handlers/reportJobs';
+import { makeResourceDigestHandler } from './handlers/resourceDigestTrigger';
 
 /** `/api/**` (Hosting rewrite) — evidence report, archives, report jobs, audit-log query, public key. */
 export const api = onRequest({ secrets: apiSecrets, cors: false }, makeApiHandler());
@@ -30,6 +31,12 @@ export const auditRollup = onDocumentCreated(
 export const memberAccessHistory = onDocumentWritten(
   { document: 'accounts/{accountId}/members/{uid}', retry: true },
   makeAccessHistoryHandler(),
+);
+
+/** Resource writes → the resource digest the evidence report reads instead of every resource. */
+export const resourceDigest = onDocumentWritten(
+  { document: 'accounts/{accountId}/resources/{resourceId}', retry: true },
+  makeResourceDigestHandler(),
 );
 
 /** Member writes → signed-off revoke and change_role decisions on that member marked remediated. */
@@ -79,6 +86,8 @@ export const evidenceCacheSecurityEvents = invalidatesEvidence('securityEvents/{
 // Written by memberAccessHistory after the member write that already invalidated: a report built
 // in between would otherwise keep the access change out of the cache for its whole TTL.
 export const evidenceCacheAccessHistory = invalidatesEvidence('accessHistory/{changeId}');
+// Written by resourceDigest after the resource write that already invalidated, like access history.
+export const evidenceCacheResourceDigest = invalidatesEvidence('resourceDigest/{shardId}');
 // A bundle index moving to complete changes the quarterly-bundle control.
 export const evidenceCacheArchives = invalidatesEvidence('evidenceArchives/{archiveId}');
 // Registering or storing an evidence item changes the controls that need such evidence.

@@ -1,5 +1,6 @@
 import { FieldValue, type Firestore } from 'firebase-admin/firestore';
 import * as logger from 'firebase-functions/logger';
+import { forEachAccount } from '../domain/eachAccount';
 import { addDays, HOUR_MS, utcDaysFrom } from '../domain/time';
 import { rollupShardSchema } from '../schema/audit';
 import { parseSnapshot } from '../schema/common';
@@ -95,19 +96,9 @@ export async function compactAllAccounts(
   db: Firestore,
   now: Date,
 ): Promise<{ compactedDays: number; failed: string[] }> {
-  const accounts = await db.collection('accounts').select().get();
   let compactedDays = 0;
-  const failed: string[] = [];
-  for (const account of accounts.docs) {
-    try {
-      compactedDays += (await compactAccount(db, account.id, now)).length;
-    } catch (error) {
-      failed.push(account.id);
-      logger.error('audit compaction failed for account', {
-        accountId: account.id,
-        error: error instanceof Error ? error.message : String(error),
-      });
-    }
-  }
+  const failed = await forEachAccount(db, 'audit compaction', async (accountId) => {
+    compactedDays += (await compactAccount(db, accountId, now)).length;
+  });
   return { compactedDays, failed };
 }

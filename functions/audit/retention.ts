@@ -1,5 +1,6 @@
 import type { Firestore } from 'firebase-admin/firestore';
 import * as logger from 'firebase-functions/logger';
+import { forEachAccount } from '../domain/eachAccount';
 import { archiveCoverageSchema, listArchiveIndex } from '../bundle/archiveIndex';
 import { parseDocument } from '../schema/common';
 import { complianceSettingsSchema } from '../schema/documents';
@@ -93,19 +94,9 @@ export async function purgeAllAccounts(
   now: Date,
   limits: PurgeLimits = DEFAULT_PURGE_LIMITS,
 ): Promise<{ results: PurgeResult[]; failed: string[] }> {
-  const accounts = await db.collection('accounts').select().get();
   const results: PurgeResult[] = [];
-  const failed: string[] = [];
-  for (const account of accounts.docs) {
-    try {
-      results.push(await purgeExpiredAuditEvents(db, account.id, now, limits));
-    } catch (error) {
-      failed.push(account.id);
-      logger.error('audit retention failed for account', {
-        accountId: account.id,
-        error: error instanceof Error ? error.message : String(error),
-      });
-    }
-  }
+  const failed = await forEachAccount(db, 'audit retention', async (accountId) => {
+    results.push(await purgeExpiredAuditEvents(db, accountId, now, limits));
+  });
   return { results, failed };
 }

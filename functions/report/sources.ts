@@ -4,7 +4,12 @@ import * as logger from 'firebase-functions/logger';
 import type { Deps } from '../app/deps';
 import { recentAccessChanges } from '../audit/accessHistory';
 import { summarizeAuditLog } from '../audit/summary';
-import { listedByPath, parseDocument, parseSnapshot } from '../schema/common';
+import {
+  listedByPath,
+  parseDocument,
+  parseSnapshot,
+  type StoredDocument,
+} from '../schema/common';
 import {
   apiKeySchema,
   blockedIpSchema,
@@ -18,6 +23,7 @@ import {
 import type { IdentityFacts } from '../schema/evidence';
 import { complianceSettingsPath, subcollectionPath } from '../schema/paths';
 import type { z } from 'zod';
+import { readResourceDigest } from './resourceDigest';
 import { windowStartOf, type ParsedCollection } from './types';
 
 /** `getUsers` accepts at most 100 identifiers per call. */
@@ -63,7 +69,14 @@ export class ReportSources {
     ).get();
     // An empty result is still billed as one read.
     this.billed(collection, Math.max(snapshot.size, 1));
-    const { docs, malformed } = parseSnapshot(schema, snapshot.docs, {
+    return this.parsed(schema, snapshot.docs);
+  }
+
+  private parsed<S extends z.ZodType>(
+    schema: S,
+    documents: readonly StoredDocument[],
+  ): ParsedCollection<z.output<S>> {
+    const { docs, malformed } = parseSnapshot(schema, documents, {
       accountId: this.accountId,
       purpose: 'evidence report',
     });
@@ -73,7 +86,20 @@ export class ReportSources {
   members = () => this.once('members', () => this.parsedQuery('members', memberSchema));
   departments = () =>
     this.once('departments', () => this.parsedQuery('departments', departmentSchema));
-  resources = () => this.once('resources', () => this.parsedQuery('resources', resourceSchema));
+  /** From the resource digest when it stands in for the collection (resourceDigest.ts). */
+  resources = () =>
+    this.once('resources', async () => {
+      const digest = await readResourceDigest(this.deps.db, this.accountId);
+      this.billed('resourceDigest', digest.reads);
+      if (!digest.usable) {
+        logger.info('resource digest not used; reading every resource', {
+          accountId: this.accountId,
+          reason: digest.reason,
+        });
+        return this.parsedQuery('resources', resourceSchema);
+      }
+      return this.parsed(resourceSchema, digest.documents);
+    });
   apiKeys = () => this.once('apiKeys', () => this.parsedQuery('apiKeys', apiKeySchema));
   blockedIps = () => this.once('blockedIps', () => this.parsedQuery('blockedIps', blockedIpSchema));
 

@@ -26,6 +26,12 @@ export const COLLECTIONS = {
    * (auditDaySchema), written by the compaction job and deleted by a late event of that day.
    */
   auditDays: 'auditDays',
+  /**
+   * `resourceDigest/shard-{0..3}`: the fields of every resource the access review reads, kept by
+   * a trigger on resource writes, so a report reads a few documents instead of every resource
+   * (resourceDigestShardSchema, schema/digests.ts; report/resourceDigest.ts).
+   */
+  resourceDigest: 'resourceDigest',
   /** `accessHistory/{cloudEventId}`: one role/department change of a member (accessHistoryDocSchema). */
   accessHistory: 'accessHistory',
   evidenceArchives: 'evidenceArchives',

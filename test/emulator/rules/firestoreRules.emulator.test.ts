@@ -203,6 +203,13 @@ const ACCESS_TABLE: Row[] = [
     { total: 4 },
   ),
   subcollectionRow(
+    'resource digest',
+    COLLECTIONS.resourceDigest,
+    READ_ONLY_AT_15,
+    { resources: {}, overflow: false },
+    { overflow: true },
+  ),
+  subcollectionRow(
     'audit rollup dedupe markers (nested)',
     COLLECTIONS.auditRollups,
     READ_ONLY_AT_15,

@@ -102,4 +102,12 @@ describe('declared indexes', () => {
       .map((o) => o.fieldPath);
     expect(exempt.sort()).toEqual(['actions', 'actors']);
   });
+
+  it('exempt the resource digest map from indexing', () => {
+    expect(indexes.fieldOverrides).toContainEqual({
+      collectionGroup: 'resourceDigest',
+      fieldPath: 'resources',
+      indexes: [],
+    });
+  });
 });
