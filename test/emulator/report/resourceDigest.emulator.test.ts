@@ -32,8 +32,8 @@ async function accessReviewOf(accountId: string) {
     stats,
   });
   const section = report.sections.accessReview!;
-  expect(section.error).toBeUndefined();
-  expect(section.status).toBe('ok');
+  // Degraded only by the malformed documents the test wrote, never by a failed read.
+  expect([undefined, 'malformed_documents']).toContain(section.error?.code);
   return { data: section.data, reads: stats.readsBySource ?? {} };
 }
 
