@@ -48,10 +48,11 @@ export async function authorizeAccount(
   accountId: string,
   permission: Permission,
 ): Promise<Caller> {
-  const [accountSnap, memberSnap] = await Promise.all([
-    deps.db.doc(accountPath(accountId)).get(),
-    deps.db.doc(accountDocPath(accountId, 'members', token.uid)).get(),
-  ]);
+  // One batched read for both documents: a single round trip to Firestore.
+  const [accountSnap, memberSnap] = await deps.db.getAll(
+    deps.db.doc(accountPath(accountId)),
+    deps.db.doc(accountDocPath(accountId, 'members', token.uid)),
+  );
   // A missing account and a missing membership answer alike: no probing for account ids.
   if (!accountSnap.exists || !memberSnap.exists) {
     throw permissionDenied(`You are not a member of account ${accountId}.`);
