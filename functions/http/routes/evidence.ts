@@ -84,7 +84,9 @@ export const evidenceRoutes: Route[] = [
         'Needs `audit:read` in the account and the enterprise plan. Sections are computed in parallel; ' +
         'a failing section is `degraded` and the report `complete: false`, still 200. Each section is ' +
         'cached 5 minutes (degraded: 15 s); `X-Evidence-Cache` says `hit`, `miss` or `bypass` (cache ' +
-        `unavailable). \`format=csv\` needs a tabular section: ${csvTablesNote} (the first table is the default). ` +
+        'unavailable). JSON answers carry a weak `ETag` (the same sections, the same tag): a request ' +
+        'with a matching `If-None-Match` gets 304 without a body, after the same authorization. ' +
+        `\`format=csv\` needs a tabular section: ${csvTablesNote} (the first table is the default). ` +
         "`format=oscal` gives the whole report as OSCAL 1.0.6 assessment results: each control's latest " +
         'result as an observation citing the sections it read (with their SHA-256), and the unresolved findings.',
       parameters: {
@@ -102,6 +104,7 @@ export const evidenceRoutes: Route[] = [
           headers: {
             'X-Evidence-Cache': { schema: { type: 'string', enum: ['hit', 'miss', 'bypass'] } },
             'X-Evidence-Complete': { schema: { type: 'string', enum: ['true', 'false'] } },
+            ETag: { schema: { type: 'string' } },
           },
           body: { id: 'EvidenceReport', schema: evidenceReportSchema },
           otherContent: {
