@@ -33,6 +33,9 @@ export function upstashCache(config: UpstashCacheConfig): EvidenceCache {
     retry: false,
     automaticDeserialization: false,
     enableAutoPipelining: false,
+    // Values are UTF-8 JSON text we wrote, so replies need no base64 armour; decoding it (the
+    // client's default) was a character loop over every byte of a warm report.
+    responseEncoding: false,
     // A fresh signal per request: the abort bounds the HTTP call itself, not only our wait.
     signal: () => AbortSignal.timeout(timeoutMs),
   });

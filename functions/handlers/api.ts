@@ -24,7 +24,7 @@ export function makeApiHandler(routes: readonly Route[] = ROUTES, deps: () => De
         params,
         deps: deps(),
       });
-      await sendResult(res, result);
+      await sendResult(res, result, req.headers);
     } catch (error) {
       sendError(res, error, { method: req.method, path: req.path });
     }

@@ -1,5 +1,6 @@
 import type { IncomingHttpHeaders } from 'node:http';
 import type { DecodedIdToken } from 'firebase-admin/auth';
+import type { DocumentSnapshot } from 'firebase-admin/firestore';
 import { z } from 'zod';
 import * as logger from 'firebase-functions/logger';
 import type { Deps } from '../app/deps';
@@ -14,16 +15,22 @@ import { inputSchemaAt, type ApiRequest, type RouteAccess, type RouteInput } fro
 
 const BEARER = /^Bearer ([A-Za-z0-9._-]+)$/;
 
-/** Verifies the Firebase ID token; expired, malformed and revoked tokens are all 401. */
-export async function authenticate(
-  deps: Deps,
-  headers: IncomingHttpHeaders,
-): Promise<DecodedIdToken> {
+/** The request's bearer token; 401 without one. */
+function bearerToken(headers: IncomingHttpHeaders): string {
   const header = headers.authorization;
   const token = typeof header === 'string' ? BEARER.exec(header.trim())?.[1] : undefined;
   if (!token) throw unauthenticated('Send Authorization: Bearer <Firebase ID token>.');
+  return token;
+}
+
+/** Verifies an ID token, with the revocation check when asked; any rejection is 401. */
+async function verifyToken(
+  deps: Deps,
+  token: string,
+  checkRevoked: boolean,
+): Promise<DecodedIdToken> {
   try {
-    return await deps.auth.verifyIdToken(token, true);
+    return await deps.auth.verifyIdToken(token, checkRevoked);
   } catch (error) {
     const code = (error as { code?: string }).code ?? 'auth/unknown';
     // The token itself is never logged.
@@ -38,6 +45,23 @@ export async function authenticate(
   }
 }
 
+/** Verifies the Firebase ID token; expired, malformed and revoked tokens are all 401. */
+export async function authenticate(
+  deps: Deps,
+  headers: IncomingHttpHeaders,
+): Promise<DecodedIdToken> {
+  return verifyToken(deps, bearerToken(headers), true);
+}
+
+type MembershipReads = [DocumentSnapshot, DocumentSnapshot];
+
+/** The account and the caller's member document, in one batched read (one round trip). */
+const readMembership = (deps: Deps, accountId: string, uid: string) =>
+  deps.db.getAll(
+    deps.db.doc(accountPath(accountId)),
+    deps.db.doc(accountDocPath(accountId, 'members', uid)),
+  ) as Promise<MembershipReads>;
+
 /**
  * Decides whether the caller may use `permission` in `accountId`, reading the member document at
  * request time (no stale claims). Runs before any cached or evidence data is touched.
@@ -47,11 +71,9 @@ export async function authorizeAccount(
   token: DecodedIdToken,
   accountId: string,
   permission: Permission,
+  reads: Promise<MembershipReads> = readMembership(deps, accountId, token.uid),
 ): Promise<Caller> {
-  const [accountSnap, memberSnap] = await Promise.all([
-    deps.db.doc(accountPath(accountId)).get(),
-    deps.db.doc(accountDocPath(accountId, 'members', token.uid)).get(),
-  ]);
+  const [accountSnap, memberSnap] = await reads;
   // A missing account and a missing membership answer alike: no probing for account ids.
   if (!accountSnap.exists || !memberSnap.exists) {
     throw permissionDenied(`You are not a member of account ${accountId}.`);
@@ -94,14 +116,31 @@ async function authorizeMember(
   token: DecodedIdToken,
   accountId: string,
   access: RouteAccess,
+  reads?: Promise<MembershipReads>,
 ): Promise<Caller> {
-  const caller = await authorizeAccount(deps, token, accountId, access.permission);
+  const caller = await authorizeAccount(deps, token, accountId, access.permission, reads);
   if (access.level && caller.level < access.level.min) {
     throw permissionDenied(
       `Role ${caller.role} (level ${caller.level}) cannot ${access.level.to}; level ${access.level.min} is required.`,
     );
   }
   return caller;
+}
+
+/**
+ * Starts the membership reads while the token's revocation check (a round trip to Firebase Auth)
+ * runs: only for a token whose signature and expiry already hold, so a forged token costs no read,
+ * and nothing is decided on them until the revocation check has passed. Undefined (read later, in
+ * order) when the input names no valid account.
+ */
+async function startMembershipReads(deps: Deps, bearer: string, raw: unknown) {
+  const named = accountOfInput.safeParse(raw ?? {});
+  if (!named.success) return undefined;
+  const { uid } = await verifyToken(deps, bearer, false);
+  const reads = readMembership(deps, named.data.accountId, uid);
+  // Awaited later, or dropped when the request is refused first; never an unhandled rejection.
+  reads.catch(() => undefined);
+  return { uid, accountId: named.data.accountId, reads };
 }
 
 /**
@@ -115,13 +154,23 @@ export async function authorizeRoute(
   rawParams: Record<string, string>,
   route: { access: RouteAccess; input: RouteInput; params?: z.ZodType },
 ): Promise<{ caller: Caller; input: unknown; params: Record<string, string> }> {
-  const token = await authenticate(deps, req.headers);
+  const bearer = bearerToken(req.headers);
   const raw = route.input.in === 'query' ? req.query : req.body;
+  const membership = await startMembershipReads(deps, bearer, raw);
+  const token = await verifyToken(deps, bearer, true);
   const early = route.input.afterAuthorization
     ? undefined
     : parseInput(inputSchemaAt(route.input, deps.now()), raw);
   const { accountId } = early ?? parseInput(accountOfInput, raw ?? {});
-  const caller = await authorizeMember(deps, token, accountId, route.access);
+  const caller = await authorizeMember(
+    deps,
+    token,
+    accountId,
+    route.access,
+    membership?.uid === token.uid && membership.accountId === accountId
+      ? membership.reads
+      : undefined,
+  );
   const params = route.params
     ? (parseInput(route.params, rawParams) as Record<string, string>)
     : rawParams;

@@ -22,3 +22,27 @@ export function requireJsonBody(headers: IncomingHttpHeaders): void {
     `Send the request body as JSON (Content-Type: application/json), not ${type ? `"${type}"` : 'without a Content-Type'}.`,
   );
 }
+
+/** What a JSON body is answered as. */
+export const JSON_CONTENT_TYPE = 'application/json; charset=utf-8';
+
+/** Whether the client takes a gzip body (`Accept-Encoding: gzip`, or `*`, without `q=0`). */
+export function acceptsGzip(headers: IncomingHttpHeaders): boolean {
+  const header = headers['accept-encoding'];
+  if (typeof header !== 'string') return false;
+  return header.split(',').some((part) => {
+    const [coding, ...params] = part.split(';').map((piece) => piece.trim().toLowerCase());
+    const q = params.find((param) => param.startsWith('q='));
+    return (coding === 'gzip' || coding === '*') && (q === undefined || Number(q.slice(2)) > 0);
+  });
+}
+
+/**
+ * Whether `If-None-Match` names `etag` (or is `*`): then the client's copy is current and the
+ * answer is 304. Weak comparison, as RFC 9110 §13.1.2 asks for this header.
+ */
+export function ifNoneMatch(header: string | undefined, etag: string): boolean {
+  if (!header) return false;
+  const opaque = (tag: string) => tag.trim().replace(/^W\//, '');
+  return header.split(',').some((tag) => tag.trim() === '*' || opaque(tag) === opaque(etag));
+}

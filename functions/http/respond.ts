@@ -1,21 +1,62 @@
+import type { IncomingHttpHeaders } from 'node:http';
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
+import { promisify } from 'node:util';
+import { constants as zlibConstants, gzip } from 'node:zlib';
 import type { Response } from 'express';
 import * as logger from 'firebase-functions/logger';
 import { grpcCode, isContention } from '../adapters/firestoreErrors';
 import { ApiError, unavailable } from '../domain/errors';
+import { acceptsGzip, JSON_CONTENT_TYPE } from './mediaType';
 import type { ApiResponse } from './router';
+
+const gzipAsync = promisify(gzip);
+
+/** Bodies below this are sent as they are: compressing them saves less than it costs. */
+export const GZIP_MIN_BYTES = 1024;
+
+/**
+ * Writes a text body, gzipped when the client takes gzip and the body is large enough to gain.
+ * A large report crosses the Hosting and Functions proxies in a fifth of its bytes; the fastest
+ * level, because it runs on every warm request and the size gained by higher levels is small.
+ */
+async function sendText(
+  res: Response,
+  text: string,
+  contentType: string,
+  requestHeaders: IncomingHttpHeaders,
+): Promise<void> {
+  res.type(contentType);
+  const bytes = Buffer.from(text, 'utf8');
+  if (bytes.length < GZIP_MIN_BYTES) {
+    res.send(bytes);
+    return;
+  }
+  res.vary('Accept-Encoding');
+  if (!acceptsGzip(requestHeaders)) {
+    res.send(bytes);
+    return;
+  }
+  res.setHeader('Content-Encoding', 'gzip');
+  res.send(await gzipAsync(bytes, { level: zlibConstants.Z_BEST_SPEED }));
+}
 
 /**
  * Writes a route's result. JSON unless the route chose another content type; a stream body (the
  * PDF export) is piped as it is produced. Once a stream has started, the status is sent: a failure
  * after that can only cut the response short (the client sees a truncated body, never a 200 that
- * claims to be complete), and is logged.
+ * claims to be complete), and is logged. A 304 carries its headers and no body.
  */
-export async function sendResult(res: Response, result: ApiResponse): Promise<void> {
+export async function sendResult(
+  res: Response,
+  result: ApiResponse,
+  requestHeaders: IncomingHttpHeaders = {},
+): Promise<void> {
   for (const [name, value] of Object.entries(result.headers ?? {})) res.setHeader(name, value);
   res.status(result.status ?? 200);
-  if (result.contentType && result.body instanceof Readable) {
+  if (result.status === 304) {
+    res.end();
+  } else if (result.contentType && result.body instanceof Readable) {
     res.type(result.contentType);
     try {
       await pipeline(result.body, res);
@@ -29,9 +70,9 @@ export async function sendResult(res: Response, result: ApiResponse): Promise<vo
       res.destroy();
     }
   } else if (result.contentType && typeof result.body === 'string') {
-    res.type(result.contentType).send(result.body);
+    await sendText(res, result.body, result.contentType, requestHeaders);
   } else {
-    res.json(result.body);
+    await sendText(res, JSON.stringify(result.body), JSON_CONTENT_TYPE, requestHeaders);
   }
 }
 

@@ -53,9 +53,15 @@ function standIn<T extends object>(name: string, given: Partial<T> = {}): T {
   }) as T;
 }
 
-/** Firestore's `doc(path).get()` over fixed documents, for code that only reads single documents. */
+/**
+ * Firestore's `doc(path).get()` and `getAll(...refs)` over fixed documents, for code that only
+ * reads single documents.
+ */
 export function documentsReader(documents: Record<string, DocumentData>): Partial<Firestore> {
+  type Ref = { get: () => Promise<unknown> };
   return {
+    getAll: ((...refs: Ref[]) =>
+      Promise.all(refs.map((ref) => ref.get()))) as unknown as Firestore['getAll'],
     doc: (path: string) =>
       ({
         path,

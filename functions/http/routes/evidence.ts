@@ -3,7 +3,7 @@ import { verifyInstructions } from '../../bundle/readme';
 import { exportComplianceForPeriod } from '../../compliance/export';
 import type { Deps } from '../../app/deps';
 import type { Caller } from '../../domain/caller';
-import { cachedReport } from '../../report/cache';
+import { cachedReport, cachedReportJson, type CacheOutcome } from '../../report/cache';
 import { sectionTableCsv } from '../../report/csv';
 import { reportPdfStream } from '../../report/pdf/reportPdf';
 import { windowStartOf } from '../../report/types';
@@ -16,6 +16,7 @@ import {
 } from '../../schema/evidence';
 import { REPORT_VERSION, SECTION_SLUG_LIST } from '../../schema/report';
 import type { EvidenceReport } from '../../schema/evidence';
+import { ifNoneMatch, JSON_CONTENT_TYPE } from '../mediaType';
 import { accountRoute, type ApiResponse, type Route } from '../router';
 
 const csvTablesNote = Object.entries(CSV_TABLES)
@@ -61,6 +62,13 @@ async function livePdf(
   };
 }
 
+const reportHeaders = (cache: CacheOutcome, complete: boolean) => ({
+  // Evidence is sensitive and per caller: no shared or browser cache may keep it.
+  'Cache-Control': 'private, no-store',
+  'X-Evidence-Cache': cache,
+  'X-Evidence-Complete': String(complete),
+});
+
 /**
  * `GET /api/soc2-evidence`: the live evidence report, or one section, as JSON or (for tabular
  * sections) CSV, or as a PDF. The router checks the token, the input and the caller's membership before the
@@ -76,7 +84,9 @@ export const evidenceRoutes: Route[] = [
         'Needs `audit:read` in the account and the enterprise plan. Sections are computed in parallel; ' +
         'a failing section is `degraded` and the report `complete: false`, still 200. Each section is ' +
         'cached 5 minutes (degraded: 15 s); `X-Evidence-Cache` says `hit`, `miss` or `bypass` (cache ' +
-        `unavailable). \`format=csv\` needs a tabular section: ${csvTablesNote} (the first table is the default). ` +
+        'unavailable). JSON answers carry a weak `ETag` (the same sections, the same tag): a request ' +
+        'with a matching `If-None-Match` gets 304 without a body, after the same authorization. ' +
+        `\`format=csv\` needs a tabular section: ${csvTablesNote} (the first table is the default). ` +
         "`format=oscal` gives the whole report as OSCAL 1.0.6 assessment results: each control's latest " +
         'result as an observation citing the sections it read (with their SHA-256), and the unresolved findings.',
       parameters: {
@@ -94,6 +104,7 @@ export const evidenceRoutes: Route[] = [
           headers: {
             'X-Evidence-Cache': { schema: { type: 'string', enum: ['hit', 'miss', 'bypass'] } },
             'X-Evidence-Complete': { schema: { type: 'string', enum: ['true', 'false'] } },
+            ETag: { schema: { type: 'string' } },
           },
           body: { id: 'EvidenceReport', schema: evidenceReportSchema },
           otherContent: {
@@ -105,15 +116,21 @@ export const evidenceRoutes: Route[] = [
     },
     access: { permission: 'audit:read' },
     input: { in: 'query', schema: evidenceRequestSchema },
-    async handle({ deps, caller, input: query }) {
+    async handle({ deps, caller, req, input: query }) {
       const slugs = query.section ? [query.section] : SECTION_SLUG_LIST;
+      if (query.format === undefined || query.format === 'json') {
+        const { json, complete, etag, cache } = await cachedReportJson(
+          deps,
+          query.accountId,
+          slugs,
+        );
+        const headers = { ...reportHeaders(cache, complete), ETag: etag };
+        return ifNoneMatch(req.headers['if-none-match'], etag)
+          ? { status: 304, body: undefined, headers }
+          : { body: json, contentType: JSON_CONTENT_TYPE, headers };
+      }
       const { report, cache } = await cachedReport(deps, query.accountId, slugs);
-      const headers = {
-        // Evidence is sensitive and per caller: no shared or browser cache may keep it.
-        'Cache-Control': 'private, no-store',
-        'X-Evidence-Cache': cache,
-        'X-Evidence-Complete': String(report.complete),
-      };
+      const headers = reportHeaders(cache, report.complete);
       if (query.format === 'oscal') {
         return {
           body: await liveAssessmentResults(deps, query.accountId, report),
@@ -124,7 +141,6 @@ export const evidenceRoutes: Route[] = [
         };
       }
       if (query.format === 'pdf') return livePdf(deps, caller, report, query.section, headers);
-      if (query.format !== 'csv') return { body: report, headers };
 
       // The schema admits format=csv only with a section that has tables.
       const section = query.section as CsvSectionSlug;

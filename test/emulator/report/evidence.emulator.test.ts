@@ -78,6 +78,54 @@ describe('who may read evidence', () => {
     expect(answer.json).toMatchObject({ error: { code: 'permission_denied' } });
   });
 
+  it('answers a matching If-None-Match with 304 and no body, and only to a caller who may read', async () => {
+    const query = { accountId: world.accountId };
+    const auditor = world.members.auditor.token;
+    const conditional = (token: string, etag: string) =>
+      callApi('/soc2-evidence', { token, query, headers: { 'if-none-match': etag } });
+    // Member triggers of the fixture may still recompute sections; wait for a settled tag.
+    const { etag, unchanged } = await eventually(
+      async () => {
+        const current = (await evidence(auditor, query)).headers.get('etag')!;
+        const answer = await conditional(auditor, current);
+        return answer.status === 304 ? { etag: current, unchanged: answer } : undefined;
+      },
+      { what: 'a 304 for the current tag' },
+    );
+    expect(etag).toMatch(/^W\/"/);
+    expect(unchanged.bytes).toHaveLength(0);
+    expect(unchanged.headers.get('x-evidence-cache')).toBe('hit');
+
+    // Authorization comes before the cache: knowing the tag opens nothing.
+    const other = await createAccount(uniqueAccountId('ev-etag'));
+    const outsider = await idTokenFor((await addMember(other, { role: 'owner' })).uid);
+    for (const token of [world.members.viewer.token, outsider]) {
+      expect((await conditional(token, etag)).status).toBe(403);
+    }
+  });
+
+  it('sends the report gzipped to a client that takes gzip, the same report to one that does not', async () => {
+    const query = { accountId: world.accountId };
+    const zipped = await callApi('/soc2-evidence', {
+      token: world.members.auditor.token,
+      query,
+      headers: { 'accept-encoding': 'gzip' },
+    });
+    const plain = await callApi('/soc2-evidence', {
+      token: world.members.auditor.token,
+      query,
+      headers: { 'accept-encoding': 'identity' },
+    });
+    expect(zipped.headers.get('content-encoding')).toBe('gzip');
+    expect(plain.headers.get('content-encoding')).toBeNull();
+    const withoutTime = (answer: { json: unknown }) => ({
+      ...(answer.json as EvidenceReport),
+      generatedAt: undefined,
+    });
+    expect(withoutTime(zipped)).toEqual(withoutTime(plain));
+    expect((zipped.json as EvidenceReport).complete).toBe(true);
+  });
+
   it('refuses a non-enterprise account with plan_required', async () => {
     const pro = await createAccount(uniqueAccountId('ev-pro'), { plan: 'pro' });
     const owner = await addMember(pro, { role: 'owner' });

@@ -94,6 +94,50 @@ describe('authorizeRoute order: token (401), then input (400), then account (403
     ]);
   });
 
+  it('a revoked token is 401 though its membership was read beside the revocation check', async () => {
+    const reads: string[] = [];
+    const base = depsFor('owner-uid');
+    const deps = unitDeps({
+      now: base.now,
+      auth: {
+        verifyIdToken: async (_token, checkRevoked) => {
+          if (checkRevoked)
+            throw Object.assign(new Error('revoked'), { code: 'auth/id-token-revoked' });
+          return decoded('owner-uid');
+        },
+      },
+      db: {
+        doc: base.db.doc.bind(base.db),
+        getAll: (async (...refs: { path: string; get(): Promise<unknown> }[]) => {
+          reads.push(...refs.map((ref) => ref.path));
+          return Promise.all(refs.map((ref) => ref.get()));
+        }) as unknown as typeof base.db.getAll,
+      },
+    });
+    const error = await rejection(authorize(deps, bearer(VALID_TOKEN), { accountId: ACCOUNT }));
+    expect([error.status, error.message]).toEqual([401, 'The ID token has been revoked.']);
+    expect(reads).toEqual([accountPath(ACCOUNT), memberPath('owner-uid')]);
+  });
+
+  it('a token whose signature fails costs no membership read', async () => {
+    const base = depsFor('owner-uid');
+    let reads = 0;
+    const deps = unitDeps({
+      now: base.now,
+      auth: { verifyIdToken: base.auth.verifyIdToken.bind(base.auth) },
+      db: {
+        doc: base.db.doc.bind(base.db),
+        getAll: (async () => {
+          reads++;
+          return [];
+        }) as unknown as typeof base.db.getAll,
+      },
+    });
+    const error = await rejection(authorize(deps, bearer('forged.token'), { accountId: ACCOUNT }));
+    expect(error.status).toBe(401);
+    expect(reads).toBe(0);
+  });
+
   it('with a valid token, invalid input is 400 before membership is looked at', async () => {
     const error = await rejection(
       authorize(depsFor('stranger'), bearer(VALID_TOKEN), { accountId: 'a/b' }),
