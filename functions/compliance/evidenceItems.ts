@@ -10,12 +10,7 @@ import {
 import { recordCallerAction } from '../audit/record';
 import { sha256OfStream } from '../bundle/streamHash';
 import type { Caller } from '../domain/caller';
-import {
-  failedPrecondition,
-  notFound,
-  unavailable,
-  unsupportedMediaType,
-} from '../domain/errors';
+import { failedPrecondition, notFound, unavailable, unsupportedMediaType } from '../domain/errors';
 import { listedById, parseDocument, parseSnapshot } from '../schema/common';
 import {
   evidenceItemDocSchema,

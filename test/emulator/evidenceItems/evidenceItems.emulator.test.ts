@@ -324,7 +324,8 @@ function breakingStore(real: EvidenceStore, faults: Fault[]): EvidenceStore & { 
         throw new StorageUnavailableError(objectPath, 'EPIPE');
       }
       await real.writeOnce(objectPath, contentType, source);
-      if (fault === 'drop_after_stored') throw new StorageUnavailableError(objectPath, 'ECONNRESET');
+      if (fault === 'drop_after_stored')
+        throw new StorageUnavailableError(objectPath, 'ECONNRESET');
     },
   };
   return store;
