@@ -30,6 +30,7 @@ import { ed25519Signer } from '../functions/adapters/signer';
 import { gcsEvidenceStore } from '../functions/adapters/storage';
 import type { Deps } from '../functions/app/deps';
 import { archiveDepsFrom, archivePeriod } from '../functions/bundle/archive';
+import { latestArchive } from '../functions/bundle/archiveIndex';
 import { customPeriod, type Period } from '../functions/bundle/period';
 import { verifyBundle } from '../functions/bundle/verify';
 import { quarterContaining } from '../functions/domain/quarter';
@@ -75,9 +76,15 @@ function benchDeps(): Deps {
   } as Deps;
 }
 
-/** The quarter so far: every seeded event (the last 29 days) falls in it on any day but its first. */
-function quarterToDate(now: Date): Period {
-  return customPeriod(quarterContaining(now).start, now, now);
+/**
+ * The quarter so far: every seeded event (the last 29 days) falls in it on any day but its first.
+ * On an account measured again (`--account`), from the end of its latest bundle on (the chain
+ * refuses an overlap).
+ */
+async function quarterToDate(deps: Deps, accountId: string, now: Date): Promise<Period> {
+  const latest = await latestArchive(deps.db, accountId);
+  const start = latest.status === 'ok' ? latest.index.periodEnd : quarterContaining(now).start;
+  return customPeriod(start, now, now);
 }
 
 async function seed(deps: Deps, accountId: string, members: number, events: number, now: Date) {
@@ -278,7 +285,7 @@ async function main(): Promise<void> {
   console.log(`campaign: ${JSON.stringify(campaign)}`);
   const report = await coldReport(deps, accountId, token);
   console.log(`report: ${JSON.stringify(report)}`);
-  const built = await bundle(deps, accountId, quarterToDate(new Date()));
+  const built = await bundle(deps, accountId, await quarterToDate(deps, accountId, new Date()));
   console.log(`bundle: ${JSON.stringify(built)}`);
   const scan = await timed(() => largestDocuments(env, accountPath(accountId), 3));
   const row = {
