@@ -8,6 +8,7 @@
  *   npm run bench -- --only loadMix
  *   npm run bench -- --only portal
  *   npm run bench -- --only portalVerify
+ *   npm run bench -- --only largeMembership --members 50000
  */
 import { spawnSync } from 'node:child_process';
 import * as path from 'node:path';
@@ -20,6 +21,7 @@ const BENCHMARKS = [
   'loadMix',
   'portal',
   'portalVerify',
+  'largeMembership',
 ] as const;
 
 function selected(argv: readonly string[]): readonly string[] {

@@ -9,6 +9,7 @@ import { withDeadline } from '../domain/deadline';
  */
 export interface EvidenceCache {
   mget(keys: readonly string[]): Promise<(string | null)[] | undefined>;
+  /** Resolves to whether the value was stored (false: the cache failed, or the value is too large). */
   set(key: string, value: string, ttlSeconds: number): Promise<boolean>;
   /** Increments an integer key; resolves to the new value, or undefined when the cache failed. */
   incr(key: string): Promise<number | undefined>;
@@ -17,15 +18,26 @@ export interface EvidenceCache {
 /** Upper bound on one cache round trip; a slower cache is treated as down for that call. */
 export const CACHE_TIMEOUT_MS = 400;
 
+/**
+ * Largest value sent to the cache. Upstash refuses a request over its plan's size limit (1 MB on
+ * the free plan); a larger value (the access review of a few thousand members and up: a
+ * 50,000-member one is about 30 MB) would be uploaded on every cold report only to be refused or
+ * time out. It is not sent: that section is computed on each request instead, and served.
+ */
+export const MAX_CACHED_VALUE_BYTES = 1_000_000;
+
 export interface UpstashCacheConfig {
   url: string;
   token: string;
   timeoutMs?: number;
+  /** Values longer than this (UTF-8 bytes) are not cached; MAX_CACHED_VALUE_BYTES by default. */
+  maxValueBytes?: number;
 }
 
 /** The EvidenceCache over Upstash Redis (REST). Values are stored as strings, verbatim. */
 export function upstashCache(config: UpstashCacheConfig): EvidenceCache {
   const timeoutMs = config.timeoutMs ?? CACHE_TIMEOUT_MS;
+  const maxValueBytes = config.maxValueBytes ?? MAX_CACHED_VALUE_BYTES;
   const redis = new Redis({
     url: config.url,
     token: config.token,
@@ -62,8 +74,14 @@ export function upstashCache(config: UpstashCacheConfig): EvidenceCache {
       keys.length === 0
         ? Promise.resolve([])
         : guarded('mget', () => redis.mget<(string | null)[]>(...keys)),
-    set: async (key, value, ttlSeconds) =>
-      (await guarded('set', () => redis.set(key, value, { ex: ttlSeconds }))) !== undefined,
+    set: async (key, value, ttlSeconds) => {
+      const bytes = Buffer.byteLength(value, 'utf8');
+      if (bytes > maxValueBytes) {
+        logger.info('evidence cache value too large, not cached', { key, bytes, maxValueBytes });
+        return false;
+      }
+      return (await guarded('set', () => redis.set(key, value, { ex: ttlSeconds }))) !== undefined;
+    },
     incr: (key) => guarded('incr', () => redis.incr(key)),
   };
 }

@@ -10,7 +10,7 @@ import { recentAccessChanges, type AccessHistory } from '../audit/accessHistory'
 import { streamAuditEvents } from '../audit/events';
 import { exportAccessReviewsForPeriod, type AccessReviewsExport } from '../accessReviews/export';
 import { exportComplianceForPeriod, type ComplianceExport } from '../compliance/export';
-import { buildReport } from '../report/buildReport';
+import { BACKGROUND_SECTION_TIMEOUT_MS, buildReport } from '../report/buildReport';
 import { ObjectExistsError, type EvidenceStore } from '../adapters/storage';
 import type { ManifestSigner } from '../adapters/signer';
 import { isAlreadyExists } from '../adapters/firestoreErrors';
@@ -341,7 +341,8 @@ export function archiveDepsFrom(deps: Deps): ArchiveDeps {
     store: deps.evidenceStore(),
     signer: deps.signer(),
     events: (accountId, start, end) => streamAuditEvents(deps.db, accountId, start, end),
-    report: (accountId, asOf) => buildReport(deps, accountId, { asOf }),
+    report: (accountId, asOf) =>
+      buildReport(deps, accountId, { asOf, sectionTimeoutMs: BACKGROUND_SECTION_TIMEOUT_MS }),
     accessChanges: (accountId, since, limit) =>
       recentAccessChanges(deps.db, accountId, since, limit),
     compliance: (accountId, start, end) => exportComplianceForPeriod(deps, accountId, start, end),

@@ -5,7 +5,7 @@ import { ObjectExistsError, type EvidenceStore } from '../adapters/storage';
 import { archiveDepsFrom, archivePeriod, type ArchiveDeps } from '../bundle/archive';
 import { sha256OfStream } from '../bundle/streamHash';
 import { exportComplianceForPeriod } from '../compliance/export';
-import { buildReport } from '../report/buildReport';
+import { BACKGROUND_SECTION_TIMEOUT_MS, buildReport } from '../report/buildReport';
 import type { JobResult, ReportJobDoc } from '../schema/reportJobs';
 import { bundleResult, type JobBuilder } from './jobs';
 import {
@@ -55,7 +55,11 @@ async function storeOnce(
 
 /** A section that could not be computed is not evidence: the attempt fails and is retried. */
 async function accessReviewSection(deps: Deps, accountId: string, asOf: Date) {
-  const report = await buildReport(deps, accountId, { asOf, sections: ['access-review'] });
+  const report = await buildReport(deps, accountId, {
+    asOf,
+    sections: ['access-review'],
+    sectionTimeoutMs: BACKGROUND_SECTION_TIMEOUT_MS,
+  });
   const section = report.sections.accessReview;
   if (!section || section.status !== 'ok') {
     throw new Error(

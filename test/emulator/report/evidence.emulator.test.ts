@@ -5,7 +5,7 @@ import { permissionsOf, type Role } from '../../../functions/domain/roles';
 import { summarizeAuditLog } from '../../../functions/audit/summary';
 import { addDays } from '../../../functions/domain/time';
 import { buildReport, type ReportStats } from '../../../functions/report/buildReport';
-import { cachedReport } from '../../../functions/report/cache';
+import { cachedReport, sectionCacheKey } from '../../../functions/report/cache';
 import { SECTIONS } from '../../../functions/report/registry';
 import type { EvidenceReport } from '../../../functions/schema/evidence';
 import { SECTION_SLUG_LIST } from '../../../functions/schema/report';
@@ -463,6 +463,41 @@ describe('report contents against a seeded fixture', () => {
       expect(slow.report.complete).toBe(true);
     } finally {
       blackHole.close();
+    }
+  });
+});
+
+describe('a report too large for the cache', () => {
+  it('is served computed: sections over the value limit are not sent to the cache, the rest are', async () => {
+    const accountId = await createAccount(uniqueAccountId('ev-too-large'));
+    for (const role of ['owner', 'admin', 'member'] as const) await addMember(accountId, { role });
+    const connection = {
+      url: process.env.UPSTASH_REDIS_REST_URL!,
+      token: process.env.UPSTASH_REDIS_REST_TOKEN!,
+    };
+    // A small limit stands in for Upstash's request limit: three members' access review exceeds
+    // it, as 50,000 members' (about 30 MB) exceed the production one.
+    const maxValueBytes = 1500;
+    const limited = upstashCache({ ...connection, maxValueBytes });
+    expect(await limited.set(`${accountId}:probe`, 'x'.repeat(maxValueBytes + 1), 60)).toBe(false);
+
+    for (let request = 0; request < 2; request++) {
+      const { report } = await cachedReport(realDeps(limited), accountId, SECTION_SLUG_LIST);
+      expect(report.complete).toBe(true);
+      expect(report.sections.accessReview!.data.totals.members).toBe(3);
+    }
+
+    const keys = Object.keys(SECTIONS) as (keyof typeof SECTIONS)[];
+    const stored = await upstashCache(connection).mget([
+      `${accountId}:probe`,
+      ...keys.map((key) => sectionCacheKey(accountId, key)),
+    ]);
+    expect(stored![0]).toBeNull();
+    const cachedKeys = keys.filter((_, i) => stored![i + 1] !== null);
+    expect(cachedKeys).not.toContain('accessReview');
+    expect(cachedKeys.length).toBeGreaterThan(0);
+    for (const value of stored!.slice(1)) {
+      if (value !== null) expect(Buffer.byteLength(value)).toBeLessThanOrEqual(maxValueBytes);
     }
   });
 });

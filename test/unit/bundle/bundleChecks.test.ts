@@ -12,10 +12,13 @@ import {
   periodOf,
   signatureChecks,
   unaccountedBytes,
+  WHOLE_FILE_LIMITS,
   zipChecks,
   type BundleContents,
   type ZipLayout,
 } from '../../../functions/bundle/checks';
+import { computeAccessReview } from '../../../functions/report/sections/accessReview';
+import { emptyCollection } from '../../../functions/report/types';
 import type { Manifest } from '../../../functions/schema/bundle';
 
 const bytes = (s: string) => new TextEncoder().encode(s);
@@ -393,5 +396,50 @@ describe('chain check', () => {
     expect(check.detail).toBe(
       `gap: previous period early ends 2026-06-01T00:00:00.000Z, this one starts ${PERIOD.start}; the evidence in between is in no bundle of this chain`,
     );
+  });
+});
+
+describe('whole-file limits', () => {
+  it("read the report.json of a 50,000-member account (the builder's pretty-printed JSON)", () => {
+    const now = new Date('2026-11-23T12:00:00.000Z');
+    const department = (id: string) => ({ id, value: { name: `Department ${id}` } });
+    // A member with every list filled, as large as the seeded large account's biggest.
+    const member = (uid: string) => ({
+      id: uid,
+      value: {
+        email: `${uid}@bench-members-mx4w11rm.example`,
+        displayName: `${uid} with a long display name`,
+        role: 'admin' as const,
+        departments: ['dept-01', 'dept-02', 'dept-03'],
+        lastActiveAt: now,
+      },
+    });
+    const identity = {
+      disabled: false,
+      emailVerified: true,
+      mfaEnrolled: true,
+      mfaFactors: ['phone'],
+      lastSignInAt: now.toISOString(),
+      providers: ['google.com', 'password'],
+    };
+    const reportOf = (count: number) => {
+      const members = Array.from({ length: count }, (_, i) =>
+        member(`user-${String(i).padStart(5, '0')}`),
+      );
+      const data = computeAccessReview({
+        members: { docs: members, malformed: [] },
+        departments: { docs: ['dept-01', 'dept-02', 'dept-03'].map(department), malformed: [] },
+        resources: emptyCollection(),
+        apiKeys: emptyCollection(),
+        identities: new Map(members.map((m) => [m.id, identity])),
+        recentAccessChanges: { changes: [], malformed: [] },
+        now,
+      });
+      const report = { sections: { accessReview: { status: 'ok', data } } };
+      return Buffer.byteLength(`${JSON.stringify(report, null, 2)}\n`);
+    };
+    const perMember = (reportOf(101) - reportOf(1)) / 100;
+    // Everything but the members (catalogs, settings, audit summary) is well under 1 MiB.
+    expect(50_000 * perMember + 1024 * 1024).toBeLessThan(WHOLE_FILE_LIMITS['report.json']);
   });
 });

@@ -1,5 +1,9 @@
 import { ValidationError } from '../../../functions/domain/errors';
-import { buildReport } from '../../../functions/report/buildReport';
+import {
+  BACKGROUND_SECTION_TIMEOUT_MS,
+  buildReport,
+  DEFAULT_SECTION_TIMEOUT_MS,
+} from '../../../functions/report/buildReport';
 import { SECTIONS, type SectionRegistry } from '../../../functions/report/registry';
 import { evidenceReportSchema } from '../../../functions/schema/evidence';
 import { SECTION_SLUG_LIST } from '../../../functions/schema/report';
@@ -81,6 +85,53 @@ describe('report builder', () => {
       error: { code: 'timeout', message: 'The section did not finish within 50 ms.' },
     });
     expect(report.sections.accessReview!.status).toBe('ok');
+  });
+
+  it('gives a section that declares its own budget that budget, not the default', async () => {
+    const later = <T>(value: T) => new Promise<T>((resolve) => setTimeout(resolve, 200, value));
+    const report = await buildReport(deps, 'acct', {
+      sectionOverrides: {
+        ...offline,
+        accessReview: {
+          ...offline.accessReview,
+          compute: () => later(SECTIONS.accessReview.empty(NOW)),
+          timeoutMs: 30_000,
+        },
+        vendorRegister: {
+          ...offline.vendorRegister,
+          compute: () => later(SECTIONS.vendorRegister.empty(NOW)),
+          timeoutMs: 50,
+        },
+      },
+    });
+    expect(report.sections.accessReview!.status).toBe('ok');
+    expect(report.sections.vendorRegister).toMatchObject({
+      status: 'degraded',
+      error: { code: 'timeout', message: 'The section did not finish within 50 ms.' },
+    });
+  });
+
+  it('gives every section the budget a build off the request path asks for', async () => {
+    const later = <T>(value: T) => new Promise<T>((resolve) => setTimeout(resolve, 200, value));
+    const report = await buildReport(deps, 'acct', {
+      sectionTimeoutMs: 30_000,
+      sectionOverrides: {
+        ...offline,
+        vendorRegister: {
+          ...offline.vendorRegister,
+          compute: () => later(SECTIONS.vendorRegister.empty(NOW)),
+          timeoutMs: 50,
+        },
+      },
+    });
+    expect(report.sections.vendorRegister!.status).toBe('ok');
+    expect(BACKGROUND_SECTION_TIMEOUT_MS).toBeGreaterThan(SECTIONS.accessReview.timeoutMs!);
+  });
+
+  it('lets the access review, whose work grows with membership, run past the default budget', () => {
+    expect(SECTIONS.accessReview.timeoutMs).toBeGreaterThan(DEFAULT_SECTION_TIMEOUT_MS);
+    // It must still answer within the API's 60 s request timeout.
+    expect(SECTIONS.accessReview.timeoutMs).toBeLessThan(60_000);
   });
 
   it('names a malformed settings document in the degraded sections that need it', async () => {
