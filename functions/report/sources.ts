@@ -4,12 +4,7 @@ import * as logger from 'firebase-functions/logger';
 import type { Deps } from '../app/deps';
 import { recentAccessChanges } from '../audit/accessHistory';
 import { summarizeAuditLog } from '../audit/summary';
-import {
-  listedByPath,
-  parseDocument,
-  parseSnapshot,
-  type StoredDocument,
-} from '../schema/common';
+import { listedByPath, parseDocument, parseSnapshot, type StoredDocument } from '../schema/common';
 import {
   apiKeySchema,
   blockedIpSchema,
