@@ -4,6 +4,7 @@ import { addDays, HOUR_MS, utcDaysFrom } from '../domain/time';
 import { rollupShardSchema } from '../schema/audit';
 import { parseSnapshot } from '../schema/common';
 import { accountDocPath, subcollectionPath } from '../schema/paths';
+import { buildAccessRecent } from './accessRecent';
 import { mergeDay } from './rollupMath';
 
 /**
@@ -90,17 +91,22 @@ export async function compactAccount(
   return compacted;
 }
 
-/** Compacts every account; one account's failure does not stop the others. */
+/**
+ * Compacts every account, and builds the accessRecent digest of accounts that have none yet (one
+ * read for those that have); one account's failure does not stop the others.
+ */
 export async function compactAllAccounts(
   db: Firestore,
   now: Date,
-): Promise<{ compactedDays: number; failed: string[] }> {
+): Promise<{ compactedDays: number; builtAccessDigests: number; failed: string[] }> {
   const accounts = await db.collection('accounts').select().get();
   let compactedDays = 0;
+  let builtAccessDigests = 0;
   const failed: string[] = [];
   for (const account of accounts.docs) {
     try {
       compactedDays += (await compactAccount(db, account.id, now)).length;
+      if (await buildAccessRecent(db, account.id)) builtAccessDigests++;
     } catch (error) {
       failed.push(account.id);
       logger.error('audit compaction failed for account', {
@@ -109,5 +115,5 @@ export async function compactAllAccounts(
       });
     }
   }
-  return { compactedDays, failed };
+  return { compactedDays, builtAccessDigests, failed };
 }
