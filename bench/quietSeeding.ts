@@ -8,6 +8,11 @@
  */
 import { FieldPath, type Firestore, type QueryDocumentSnapshot } from 'firebase-admin/firestore';
 import { accessChangeFor, recordAccessChange } from '../functions/audit/accessHistory';
+import {
+  accessRecentItemOf,
+  addToAccessRecent,
+  buildAccessRecent,
+} from '../functions/audit/accessRecent';
 import { compactAccount } from '../functions/audit/compaction';
 import { deliveryDocId } from '../functions/audit/keys';
 import { applyRollup } from '../functions/audit/rollup';
@@ -15,6 +20,7 @@ import { planRollup } from '../functions/audit/rollupPlan';
 import { summarizeAuditLog } from '../functions/audit/summary';
 import { ACCESS_HISTORY_FUNCTION } from '../functions/handlers/accessHistoryTrigger';
 import { repairResourceDigest } from '../functions/report/resourceDigest';
+import type { AccessRecentItem } from '../functions/schema/audit';
 import { subcollectionPath } from '../functions/schema/paths';
 import type { SeedResult, StackEnv } from '../scripts/localStack/types';
 import { seedDemo } from '../scripts/seed/demo';
@@ -93,16 +99,27 @@ async function replayRollups(db: Firestore, accountId: string, arrivedAt: Date):
   );
 }
 
-/** What the `memberAccessHistory` trigger records for each member document's creation. */
+/**
+ * What the `memberAccessHistory` trigger records for each member document's creation: the entry,
+ * and its place in the accessRecent digest, merged a page at a time (a shard merge gives the same
+ * document whatever the grouping, and 64 concurrent transactions on ten shards would contend).
+ * The digest is then marked built, as the hourly job would.
+ */
 async function replayAccessHistory(db: Firestore, accountId: string): Promise<number> {
-  return forEachPage(db, subcollectionPath(accountId, 'members'), (docs) =>
-    pool(docs, CONCURRENCY, async (doc) => {
+  const members = await forEachPage(db, subcollectionPath(accountId, 'members'), async (docs) => {
+    const items: AccessRecentItem[] = [];
+    await pool(docs, CONCURRENCY, async (doc) => {
       const change = accessChangeFor(doc.id, undefined, doc.data(), doc.updateTime.toDate());
       if (!change) return;
       const entryId = deliveryDocId(ACCESS_HISTORY_FUNCTION, `bench-seed-${doc.id}`);
       await recordAccessChange(db, accountId, entryId, change);
-    }),
-  );
+      const item = accessRecentItemOf(accountId, entryId, change);
+      if (item) items.push(item);
+    });
+    await addToAccessRecent(db, accountId, items);
+  });
+  await buildAccessRecent(db, accountId);
+  return members;
 }
 
 /**

@@ -84,11 +84,12 @@ export const evidenceCacheSettings = invalidatesEvidence('settings/{settingId}')
 export const evidenceCacheBlockedIps = invalidatesEvidence('blockedIps/{ipId}');
 export const evidenceCacheSecurityEvents = invalidatesEvidence('securityEvents/{eventId}');
 // Written by memberAccessHistory after the member write that already invalidated: a report built
-// in between would otherwise keep the access change out of the cache for its whole TTL.
+// in between would otherwise keep the access change out of the cache for its whole TTL. The raw
+// entry is written first, its digest shard (what a built account's report reads) after it.
 export const evidenceCacheAccessHistory = invalidatesEvidence('accessHistory/{changeId}');
+export const evidenceCacheAccessRecent = invalidatesEvidence('accessRecent/{shardId}');
 // Written by resourceDigest after the resource write that already invalidated, like access history.
-export const evidenceCacheResourceDigest = invalidatesEvidence('resourceDigest/{shardId}');
-// A bundle index moving to complete changes the quarterly-bundle control.
+export const evidenceCacheResourceDigest = invalidatesEvidence('resourceDigest/{shardId}');// A bundle index moving to complete changes the quarterly-bundle control.
 export const evidenceCacheArchives = invalidatesEvidence('evidenceArchives/{archiveId}');
 // Registering or storing an evidence item changes the controls that need such evidence.
 export const evidenceCacheEvidenceItems = invalidatesEvidence('evidenceItems/{itemId}');

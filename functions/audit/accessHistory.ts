@@ -1,11 +1,16 @@
-import type { Firestore } from 'firebase-admin/firestore';
+import { Timestamp, type Firestore } from 'firebase-admin/firestore';
 import {
   accessHistoryDocSchema,
   accessStateSchema,
   type AccessChange,
   type AccessState,
 } from '../schema/audit';
-import { parseDocument, parseSnapshot, type MalformedEntry } from '../schema/common';
+import {
+  parseDocument,
+  parseSnapshot,
+  type MalformedEntry,
+  type StoredDocument,
+} from '../schema/common';
 import { memberSchema } from '../schema/documents';
 import { accountDocPath, subcollectionPath } from '../schema/paths';
 import { isAlreadyExists } from '../adapters/firestoreErrors';
@@ -32,6 +37,9 @@ export function accessStateOf(data: MemberData): AccessState {
 const sameDepartments = (a?: readonly string[], b?: readonly string[]) =>
   JSON.stringify([...(a ?? [])].sort()) === JSON.stringify([...(b ?? [])].sort());
 
+/** An access change as `recordAccessChange` stores it. */
+export type RecordedAccessChange = Omit<AccessChange, 'changedAt'> & { changedAt: Date };
+
 /**
  * The access-history entry for one member write, or undefined when neither role nor departments
  * changed (a `lastActiveAt` bump is not an access change). Pure.
@@ -41,7 +49,7 @@ export function accessChangeFor(
   before: MemberData,
   after: MemberData,
   changedAt: Date,
-): (Omit<AccessChange, 'changedAt'> & { changedAt: Date }) | undefined {
+): RecordedAccessChange | undefined {
   if (!before && !after) return undefined;
   const was = accessStateOf(before);
   const now = accessStateOf(after);
@@ -77,25 +85,52 @@ export interface AccessHistory {
   malformed: MalformedEntry[];
 }
 
-/** Role and department changes since `since`, newest first (the access review's recent changes). */
-export async function recentAccessChanges(
+/**
+ * Parses access-history entries in their order: each valid one becomes a change, each malformed
+ * one is logged and listed (raw entries and the accessRecent digest's copies alike).
+ */
+export function accessHistoryOf(accountId: string, docs: readonly StoredDocument[]): AccessHistory {
+  const { docs: valid, malformed } = parseSnapshot(accessHistoryDocSchema, docs, {
+    accountId,
+    purpose: 'access history',
+  });
+  const changes = valid.map(({ value }) => ({
+    ...value,
+    changedAt: value.changedAt.toISOString(),
+  }));
+  return { changes, malformed };
+}
+
+/** Timestamp's earliest value: `changedAt >=` it keeps every Timestamp and nothing else. */
+const EARLIEST = new Timestamp(-62_135_596_800, 0);
+
+/**
+ * The stored entries changed since `since` (any time when not given), newest first, at most
+ * `limit`: one read each. Firestore breaks `changedAt` ties by document id, descending.
+ */
+export async function newestAccessEntries(
   db: Firestore,
   accountId: string,
-  since: Date,
-  limit = 100,
-): Promise<AccessHistory> {
+  limit: number,
+  since: Date | Timestamp = EARLIEST,
+) {
   const snapshot = await db
     .collection(subcollectionPath(accountId, 'accessHistory'))
     .where('changedAt', '>=', since)
     .orderBy('changedAt', 'desc')
     .limit(limit)
     .get();
-  const { docs, malformed } = parseSnapshot(accessHistoryDocSchema, snapshot.docs, {
-    accountId,
-    purpose: 'access history',
-  });
-  const changes = docs.map(({ value }) => ({ ...value, changedAt: value.changedAt.toISOString() }));
-  return { changes, malformed };
+  return snapshot.docs;
+}
+
+/** Role and department changes since `since`, newest first, from the stored entries themselves. */
+export async function recentAccessChanges(
+  db: Firestore,
+  accountId: string,
+  since: Date,
+  limit = 100,
+): Promise<AccessHistory> {
+  return accessHistoryOf(accountId, await newestAccessEntries(db, accountId, limit, since));
 }
 
 /**
@@ -106,7 +141,7 @@ export async function recordAccessChange(
   db: Firestore,
   accountId: string,
   entryId: string,
-  change: NonNullable<ReturnType<typeof accessChangeFor>>,
+  change: RecordedAccessChange,
 ): Promise<boolean> {
   try {
     await db.doc(accountDocPath(accountId, 'accessHistory', entryId)).create(change);

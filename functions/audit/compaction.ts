@@ -5,6 +5,7 @@ import { addDays, HOUR_MS, utcDaysFrom } from '../domain/time';
 import { rollupShardSchema } from '../schema/audit';
 import { parseSnapshot } from '../schema/common';
 import { accountDocPath, subcollectionPath } from '../schema/paths';
+import { buildAccessRecent } from './accessRecent';
 import { mergeDay } from './rollupMath';
 
 /**
@@ -91,14 +92,18 @@ export async function compactAccount(
   return compacted;
 }
 
-/** Compacts every account; one account's failure does not stop the others. */
+/**
+ * Compacts every account, and builds the accessRecent digest of accounts that have none yet (one
+ * read for those that have); one account's failure does not stop the others.
+ */
 export async function compactAllAccounts(
   db: Firestore,
   now: Date,
-): Promise<{ compactedDays: number; failed: string[] }> {
+): Promise<{ compactedDays: number; builtAccessDigests: number; failed: string[] }> {
   let compactedDays = 0;
+  let builtAccessDigests = 0;
   const failed = await forEachAccount(db, 'audit compaction', async (accountId) => {
     compactedDays += (await compactAccount(db, accountId, now)).length;
+    if (await buildAccessRecent(db, accountId)) builtAccessDigests++;
   });
-  return { compactedDays, failed };
-}
+  return { compactedDays, builtAccessDigests, failed };}

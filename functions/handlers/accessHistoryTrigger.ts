@@ -2,7 +2,8 @@ import type { DocumentSnapshot } from 'firebase-admin/firestore';
 import * as logger from 'firebase-functions/logger';
 import type { Change, FirestoreEvent } from 'firebase-functions/v2/firestore';
 import { defaultDeps, type Deps } from '../app/deps';
-import { accessChangeFor, memberProblem, recordAccessChange } from '../audit/accessHistory';
+import { accessChangeFor, memberProblem } from '../audit/accessHistory';
+import { recordAccessChangeWithDigest } from '../audit/accessRecent';
 import { deliveryDocId } from '../audit/keys';
 
 export const ACCESS_HISTORY_FUNCTION = 'memberAccessHistory';
@@ -12,7 +13,10 @@ export type MemberWrittenEvent = FirestoreEvent<
   { accountId: string; uid: string }
 >;
 
-/** `accounts/{accountId}/members/{uid}` written → record a role or department change. */
+/**
+ * `accounts/{accountId}/members/{uid}` written → record a role or department change (and merge it
+ * into the accessRecent digest).
+ */
 export function makeAccessHistoryHandler(deps: () => Pick<Deps, 'db'> = defaultDeps) {
   return async (event: MemberWrittenEvent): Promise<void> => {
     const { accountId, uid } = event.params;
@@ -30,7 +34,7 @@ export function makeAccessHistoryHandler(deps: () => Pick<Deps, 'db'> = defaultD
     const changedAt = event.data?.after.updateTime?.toDate() ?? new Date(event.time);
     const change = accessChangeFor(uid, before, after, changedAt);
     if (!change) return;
-    const recorded = await recordAccessChange(
+    const recorded = await recordAccessChangeWithDigest(
       deps().db,
       accountId,
       deliveryDocId(ACCESS_HISTORY_FUNCTION, event.id),

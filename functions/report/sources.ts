@@ -2,7 +2,7 @@ import type { UserRecord } from 'firebase-admin/auth';
 import type { Query } from 'firebase-admin/firestore';
 import * as logger from 'firebase-functions/logger';
 import type { Deps } from '../app/deps';
-import { recentAccessChanges } from '../audit/accessHistory';
+import { reportAccessChanges } from '../audit/accessRecent';
 import { summarizeAuditLog } from '../audit/summary';
 import { listedByPath, parseDocument, parseSnapshot, type StoredDocument } from '../schema/common';
 import {
@@ -125,15 +125,18 @@ export class ReportSources {
       throw parsed.error;
     });
 
-  /** Role and department changes of the report window, from the audit pipeline's history. */
+  /**
+   * Role and department changes of the report window, from the audit pipeline's history (its
+   * accessRecent digest when built; both billed as accessHistory).
+   */
   accessChanges = () =>
     this.once('accessChanges', async () => {
-      const history = await recentAccessChanges(
+      const history = await reportAccessChanges(
         this.deps.db,
         this.accountId,
         windowStartOf(this.asOf),
       );
-      this.billed('accessHistory', Math.max(history.changes.length + history.malformed.length, 1));
+      this.billed('accessHistory', history.documentReads);
       return { changes: history.changes, malformed: listedByPath(history.malformed) };
     });
 

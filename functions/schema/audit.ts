@@ -116,6 +116,46 @@ export const accessHistoryDocSchema = z.object({
 export const accessChangeSchema = accessHistoryDocSchema.extend({ changedAt: z.string() });
 export type AccessChange = z.output<typeof accessChangeSchema>;
 
+/**
+ * Where an access-history entry sits in the newest-first order of the raw query: its `changedAt`
+ * as `{seconds + 62135596800, 12 digits}.{nanoseconds, 9 digits}` (string order is time order at
+ * Firestore's own precision; a Date keeps only milliseconds), ties broken by the entry id.
+ */
+export const accessRecentPositionSchema = z.object({
+  at: z.string().regex(/^\d{12}\.\d{9}$/, 'must be an order key'),
+  id: z.string().min(1),
+});
+export type AccessRecentPosition = z.output<typeof accessRecentPositionSchema>;
+
+/**
+ * One entry held by an `accessRecent` shard: the accessHistory entry as stored (its `changedAt`
+ * a Timestamp), or, for an entry that failed its schema, the problem the raw read reports.
+ */
+export const accessRecentItemSchema = z.union([
+  accessRecentPositionSchema.extend({ entry: z.record(z.string(), z.unknown()) }),
+  accessRecentPositionSchema.extend({ problem: z.string() }),
+]);
+export type AccessRecentItem = z.output<typeof accessRecentItemSchema>;
+
+/** `accounts/{a}/accessRecent/{shard 00..09}` (server-only, see paths.ts). */
+export const accessRecentShardSchema = z.object({
+  /** Newest first, at most 100, and under the byte bound. */
+  items: z.array(accessRecentItemSchema),
+  /**
+   * The newest item the shard dropped (count or byte bound), or null: the shard holds every
+   * entry it was given that is newer than this one.
+   */
+  droppedNewest: accessRecentPositionSchema.nullable(),
+});
+export type AccessRecentShard = z.output<typeof accessRecentShardSchema>;
+
+/** `accounts/{a}/accessRecent/state`: the entries older than the shards were merged in. */
+export const accessRecentStateSchema = z.object({
+  builtAt: timestamp,
+  /** Raw entries read and merged by the build. */
+  backfilled: z.number().int().nonnegative(),
+});
+
 /** `GET /api/audit-logs` query string (CONTRACT §4). */
 const optionalFilter = (name: string) =>
   z

@@ -34,6 +34,13 @@ export const COLLECTIONS = {
   resourceDigest: 'resourceDigest',
   /** `accessHistory/{cloudEventId}`: one role/department change of a member (accessHistoryDocSchema). */
   accessHistory: 'accessHistory',
+  /**
+   * `accessRecent/{shard 00..09}`: the newest access-history entries whose id hashes to that shard
+   * (accessRecentShardSchema), so the report's recent changes read ≤ 11 documents instead of 100;
+   * `accessRecent/state`: written once the account's older entries were merged in
+   * (accessRecentStateSchema). Until then reports read accessHistory.
+   */
+  accessRecent: 'accessRecent',
   evidenceArchives: 'evidenceArchives',
   /**
    * `controlResults/{controlId}`: latest automated test result and auto-finding cycle

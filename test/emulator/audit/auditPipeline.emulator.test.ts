@@ -7,6 +7,7 @@ import { DAY_MS, utcDay } from '../../../functions/domain/time';
 import firebaseFunctionsTest from 'firebase-functions-test';
 import { Timestamp } from 'firebase-admin/firestore';
 import { recentAccessChanges } from '../../../functions/audit/accessHistory';
+import { buildAccessRecent, reportAccessChanges } from '../../../functions/audit/accessRecent';
 import { recordAuditEvent } from '../../../functions/audit/record';
 import { NO_BUNDLE_REFUSAL } from '../../../functions/audit/retentionPlan';
 import { summarizeAuditLog } from '../../../functions/audit/summary';
@@ -150,6 +151,34 @@ describe('audit pipeline through the Functions emulator', () => {
       ['created', undefined, 'member', undefined],
     ]);
     expect(changes[0].after.departments).toEqual(['eng', 'ops']);
+  });
+
+  it('keeps the digest of recent access changes equal to the raw history', async () => {
+    const accountId = await createAccount(uniqueAccountId('pipe-digest'), { plan: 'enterprise' });
+    const since = new Date(Date.now() - 60_000);
+    expect(await buildAccessRecent(db, accountId)).toBe(true);
+    const members = await Promise.all(
+      ['eng', 'ops', 'sales'].map((dept) =>
+        addMember(accountId, { role: 'member', departments: [dept] }, false),
+      ),
+    );
+    await Promise.all(
+      members.map((m) =>
+        db
+          .doc(`${subcollectionPath(accountId, 'members')}/${m.uid}`)
+          .update({ role: 'admin', updatedBy: 'owner-uid' }),
+      ),
+    );
+    const fromDigest = await eventually(
+      async () => {
+        const seen = await reportAccessChanges(db, accountId, since);
+        return seen.changes.length >= 6 ? seen : undefined;
+      },
+      { what: 'six access changes in the digest', timeoutMs: 60_000 },
+    );
+    expect(fromDigest.documentReads).toBeLessThanOrEqual(11);
+    const { documentReads: _reads, ...history } = fromDigest;
+    expect(history).toEqual(await recentAccessChanges(db, accountId, since));
   });
 });
 

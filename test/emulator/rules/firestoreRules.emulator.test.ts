@@ -225,6 +225,13 @@ const ACCESS_TABLE: Row[] = [
     { role: 'viewer' },
   ),
   subcollectionRow(
+    'access change digest',
+    COLLECTIONS.accessRecent,
+    READ_ONLY_AT_15,
+    { items: [], droppedNewest: null },
+    { droppedNewest: { at: '000000000000.000000000', id: 'x' } },
+  ),
+  subcollectionRow(
     'evidence archive index',
     COLLECTIONS.evidenceArchives,
     READ_ONLY_AT_15,
