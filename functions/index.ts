@@ -89,7 +89,7 @@ export const evidenceCacheSecurityEvents = invalidatesEvidence('securityEvents/{
 export const evidenceCacheAccessHistory = invalidatesEvidence('accessHistory/{changeId}');
 export const evidenceCacheAccessRecent = invalidatesEvidence('accessRecent/{shardId}');
 // Written by resourceDigest after the resource write that already invalidated, like access history.
-export const evidenceCacheResourceDigest = invalidatesEvidence('resourceDigest/{shardId}');// A bundle index moving to complete changes the quarterly-bundle control.
+export const evidenceCacheResourceDigest = invalidatesEvidence('resourceDigest/{shardId}'); // A bundle index moving to complete changes the quarterly-bundle control.
 export const evidenceCacheArchives = invalidatesEvidence('evidenceArchives/{archiveId}');
 // Registering or storing an evidence item changes the controls that need such evidence.
 export const evidenceCacheEvidenceItems = invalidatesEvidence('evidenceItems/{itemId}');

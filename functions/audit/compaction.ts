@@ -106,4 +106,5 @@ export async function compactAllAccounts(
     compactedDays += (await compactAccount(db, accountId, now)).length;
     if (await buildAccessRecent(db, accountId)) builtAccessDigests++;
   });
-  return { compactedDays, builtAccessDigests, failed };}
+  return { compactedDays, builtAccessDigests, failed };
+}

@@ -17,5 +17,6 @@ export function makeAuditCompactionHandler(deps: () => Pick<Deps, 'db' | 'now'> 
     logger.info('audit compaction run finished', { compactedDays, builtAccessDigests, failed });
     // Until its digest matches, an account's reports read every resource (exact, more reads).
     const digests = await repairResourceDigests(db);
-    logger.info('resource digests repaired', digests);  };
+    logger.info('resource digests repaired', digests);
+  };
 }
