@@ -11,8 +11,6 @@
  *
  *   STACK_PORT_OFFSET=600 npm run stack -- node lib/bench/evidenceReport.js [--members N] [--events N]
  */
-import { upstashCache } from '../functions/adapters/cache';
-import { auth, firestore } from '../functions/adapters/firebase';
 import type { Deps } from '../functions/app/deps';
 import { buildReport, type ReportStats } from '../functions/report/buildReport';
 import { invalidateAccountCache } from '../functions/report/cache';
@@ -21,6 +19,7 @@ import { mintIdToken } from '../scripts/localStack/idTokens';
 import { seedLargeAccount } from '../scripts/seed/builders';
 import { mulberry32 } from '../scripts/seed/rng';
 import { completeTriggerWork, seedDemoQuietly, withoutTriggers } from './quietSeeding';
+import { stackDeps } from './stackDeps';
 import { percentile } from './stats';
 
 const COLD_RUNS = 10;
@@ -92,12 +91,7 @@ async function measure(label: string, accountId: string, uid: string, deps: Deps
 
 async function main() {
   const env = process.env as unknown as StackEnv;
-  const deps: Deps = {
-    db: firestore(),
-    auth: auth(),
-    now: () => new Date(),
-    cache: upstashCache({ url: env.UPSTASH_REDIS_REST_URL, token: env.UPSTASH_REDIS_REST_TOKEN }),
-  } as Deps;
+  const deps = stackDeps(env);
   const rows = [];
 
   const demo = await seedDemoQuietly(env, deps.db);

@@ -24,10 +24,6 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pipeline } from 'node:stream/promises';
-import { upstashCache } from '../functions/adapters/cache';
-import { auth, firestore } from '../functions/adapters/firebase';
-import { ed25519Signer } from '../functions/adapters/signer';
-import { gcsEvidenceStore } from '../functions/adapters/storage';
 import type { Deps } from '../functions/app/deps';
 import { archiveDepsFrom, archivePeriod } from '../functions/bundle/archive';
 import { latestArchive } from '../functions/bundle/archiveIndex';
@@ -49,6 +45,7 @@ import { mulberry32 } from '../scripts/seed/rng';
 import { largestDocuments } from './documentScan';
 import { MAX_DOCUMENT_BYTES } from './documentSize';
 import { completeTriggerWork, withoutTriggers } from './quietSeeding';
+import { stackDeps } from './stackDeps';
 
 function option(name: string): string | undefined {
   const at = process.argv.indexOf(`--${name}`);
@@ -63,17 +60,6 @@ async function timed<T>(work: () => Promise<T>): Promise<{ ms: number; value: T 
   const started = performance.now();
   const value = await work();
   return { ms: performance.now() - started, value };
-}
-
-function benchDeps(): Deps {
-  return {
-    db: firestore(),
-    auth: auth(),
-    now: () => new Date(),
-    cache: upstashCache({ url: env.UPSTASH_REDIS_REST_URL, token: env.UPSTASH_REDIS_REST_TOKEN }),
-    evidenceStore: () => gcsEvidenceStore(env.EVIDENCE_BUCKET),
-    signer: () => ed25519Signer(env.SIGNING_PRIVATE_KEY, env.SIGNING_KEY_ID),
-  } as Deps;
 }
 
 /**
@@ -188,7 +174,7 @@ interface Report {
 
 /** In a child process: archive the period, print one JSON line (its own peak RSS included). */
 async function archiveChild(accountId: string, start: string, end: string): Promise<void> {
-  const deps = benchDeps();
+  const deps = stackDeps();
   const period = customPeriod(new Date(start), new Date(end), new Date());
   const built = await timed(() => archivePeriod(archiveDepsFrom(deps), accountId, period));
   const { index } = built.value;
@@ -269,7 +255,7 @@ async function bundle(deps: Deps, accountId: string, period: Period) {
 async function main(): Promise<void> {
   const members = Number(option('members') ?? 50_000);
   const events = Number(option('events') ?? 10_000);
-  const deps = benchDeps();
+  const deps = stackDeps();
   // `--account ID` measures an account an earlier run seeded (its members and events options).
   const reused = option('account');
   const accountId = reused ?? `bench-members-${Date.now().toString(36)}`;

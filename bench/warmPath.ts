@@ -8,9 +8,6 @@
  *   STACK_PORT_OFFSET=600 npm run stack -- node lib/bench/warmPath.js
  */
 import { gzipSync } from 'node:zlib';
-import { upstashCache } from '../functions/adapters/cache';
-import { auth, firestore } from '../functions/adapters/firebase';
-import type { Deps } from '../functions/app/deps';
 import { authorizeAccount } from '../functions/http/authz';
 import {
   cachedReport,
@@ -22,6 +19,7 @@ import { SECTION_SLUG_LIST, SECTION_SLUGS } from '../functions/schema/report';
 import type { StackEnv } from '../scripts/localStack/types';
 import { mintIdToken } from '../scripts/localStack/idTokens';
 import { seedDemoQuietly } from './quietSeeding';
+import { stackDeps } from './stackDeps';
 import { percentile } from './stats';
 
 const RUNS = 40;
@@ -40,12 +38,7 @@ async function timed(label: string, step: () => Promise<unknown>): Promise<[stri
 
 async function main() {
   const env = process.env as unknown as StackEnv;
-  const deps: Deps = {
-    db: firestore(),
-    auth: auth(),
-    now: () => new Date(),
-    cache: upstashCache({ url: env.UPSTASH_REDIS_REST_URL, token: env.UPSTASH_REDIS_REST_TOKEN }),
-  } as Deps;
+  const deps = stackDeps(env);
   const demo = await seedDemoQuietly(env, deps.db);
   const accountId = demo.accounts[0].id;
   const owner = demo.users.find((u) => u.accountId === accountId && u.role === 'owner')!;
