@@ -308,7 +308,12 @@ function spawnFirebaseEmulators(
       '--config',
       configPath,
     ],
-    { env: childEnv, cwd: projectDir, logFile: start.emulatorLog, echo: !start.quiet },
+    // Run from the stack's own folder: firebase-tools and the Firestore emulator write their
+    // debug logs (a line per request and per trigger event) to the working directory, and the
+    // Functions emulator watches the project root for source changes, re-reading the whole
+    // root on every write there: at the project root the logs kept one core busy under load.
+    // Paths in the config resolve against the config file, not the working directory.
+    { env: childEnv, cwd: stackDir, logFile: start.emulatorLog, echo: !start.quiet },
   );
   start.teardown.add('Firebase emulators', () => firebase.stop(15_000));
   return firebase;
