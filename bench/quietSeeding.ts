@@ -14,15 +14,17 @@ import {
   buildAccessRecent,
 } from '../functions/audit/accessRecent';
 import { compactAccount } from '../functions/audit/compaction';
-import { deliveryDocId } from '../functions/audit/keys';
+import { deliveryDocId, rollupDocId, shardOf } from '../functions/audit/keys';
 import { applyRollup } from '../functions/audit/rollup';
 import { planRollup } from '../functions/audit/rollupPlan';
 import { summarizeAuditLog } from '../functions/audit/summary';
 import { ACCESS_HISTORY_FUNCTION } from '../functions/handlers/accessHistoryTrigger';
 import { repairResourceDigest } from '../functions/report/resourceDigest';
 import type { AccessRecentItem } from '../functions/schema/audit';
-import { subcollectionPath } from '../functions/schema/paths';
+import { utcDay } from '../functions/domain/time';
+import { accountDocPath, subcollectionPath } from '../functions/schema/paths';
 import type { SeedResult, StackEnv } from '../scripts/localStack/types';
+import { auditLogDoc } from '../scripts/seed/builders';
 import { seedDemo } from '../scripts/seed/demo';
 import { portOffsetFromEnv, shiftedPorts } from '../scripts/localStack/ports';
 import { pool } from './pool';
@@ -133,7 +135,13 @@ export async function completeTriggerWork(
   accountId: string,
   now: Date,
   expectedInWindow?: number,
-): Promise<{ rolledUp: number; members: number; compactedDays: number; summaryTotal: number }> {
+): Promise<{
+  rolledUp: number;
+  members: number;
+  compactedDays: number;
+  summaryTotal: number;
+  drainedSeconds: number;
+}> {
   // Triggers stay off while their work is done in-process: otherwise each derived write (access
   // history, digests) queues cache invalidations and control evaluations in the Functions
   // emulator that run on into the measurement, dropping warm entries and loading the machine.
@@ -161,7 +169,38 @@ export async function completeTriggerWork(
         `(${rolledUp} rolled up); the benchmark would measure an incomplete account`,
     );
   }
-  return { rolledUp, members, compactedDays, summaryTotal: summary.total };
+  // Measuring starts once the emulator is quiet again.
+  const drainedSeconds = Math.round(await drainTriggerEvents(db));
+  return { rolledUp, members, compactedDays, summaryTotal: summary.total, drainedSeconds };
+}
+
+const DRAIN_POLL_MS = 2_000;
+const DRAIN_TIMEOUT_MS = 30 * 60_000;
+
+/**
+ * Waits until the Firestore emulator has delivered the events of every write made so far. It
+ * delivers them one at a time and in order, also while the triggers are off (the Functions
+ * emulator then drops them): a 100,000-event seed leaves a quarter of an hour of deliveries that
+ * would otherwise run on beside the measurement. A sentinel audit event is written last and its
+ * rollup awaited. Returns the seconds waited.
+ */
+export async function drainTriggerEvents(db: Firestore): Promise<number> {
+  const started = performance.now();
+  const accountId = `bench-drain-${Date.now().toString(36)}`;
+  const eventId = 'sentinel';
+  const at = new Date();
+  const sentinel = auditLogDoc(accountId, eventId, { actorId: 'bench-drain', timestamp: at });
+  await db.doc(sentinel.path).set(sentinel.data);
+  const shard = db.doc(
+    accountDocPath(accountId, 'auditRollups', rollupDocId(utcDay(at), shardOf(eventId))),
+  );
+  while (!(await shard.get()).exists) {
+    if (performance.now() - started > DRAIN_TIMEOUT_MS) {
+      throw new Error('the emulator did not deliver the sentinel event within 30 minutes');
+    }
+    await new Promise((resolve) => setTimeout(resolve, DRAIN_POLL_MS));
+  }
+  return (performance.now() - started) / 1000;
 }
 
 /**
