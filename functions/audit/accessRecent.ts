@@ -7,7 +7,7 @@ import {
   type AccessRecentItem,
 } from '../schema/audit';
 import { parseDocument, parseSnapshot } from '../schema/common';
-import { accountDocPath, subcollectionPath } from '../schema/paths';
+import { accountDocPath } from '../schema/paths';
 import {
   ACCESS_RECENT_LIMIT,
   ACCESS_RECENT_SHARDS,
@@ -69,6 +69,9 @@ export function accessRecentItemOf(
 const shardRef = (db: Firestore, accountId: string, shard: number) =>
   db.doc(accountDocPath(accountId, 'accessRecent', shardDocId(shard)));
 
+const stateRef = (db: Firestore, accountId: string) =>
+  db.doc(accountDocPath(accountId, 'accessRecent', ACCESS_RECENT_STATE));
+
 /**
  * Merges items into their shards, one transaction per shard touched (insert if absent, sort,
  * trim): idempotent, and safe against a concurrent trigger or build. A malformed shard is left
@@ -115,12 +118,12 @@ export async function addToAccessRecent(
  * Returns false when the digest was already built.
  */
 export async function buildAccessRecent(db: Firestore, accountId: string): Promise<boolean> {
-  const stateRef = db.doc(accountDocPath(accountId, 'accessRecent', ACCESS_RECENT_STATE));
-  if ((await stateRef.get()).exists) return false;
+  const state = stateRef(db, accountId);
+  if ((await state.get()).exists) return false;
   const docs = await newestAccessEntries(db, accountId, ACCESS_RECENT_LIMIT);
   const items = docs.flatMap((doc) => accessRecentItemOf(accountId, doc.id, doc.data()) ?? []);
   await addToAccessRecent(db, accountId, items);
-  await stateRef.set({ builtAt: FieldValue.serverTimestamp(), backfilled: docs.length });
+  await state.set({ builtAt: FieldValue.serverTimestamp(), backfilled: docs.length });
   return true;
 }
 
@@ -134,19 +137,24 @@ async function heldAccessChanges(
   accountId: string,
   since: Date,
 ): Promise<{ history?: AccessHistory; documentReads: number }> {
-  const snapshot = await db.collection(subcollectionPath(accountId, 'accessRecent')).get();
-  const documentReads = Math.max(snapshot.size, 1);
-  const state = snapshot.docs.find((doc) => doc.id === ACCESS_RECENT_STATE);
-  if (!state || !accessRecentStateSchema.safeParse(state.data()).success) return { documentReads };
-  const { docs: shards, malformed } = parseSnapshot(
+  // Looked up by id (no query): the state and every shard, each billed whether or not it exists.
+  const [state, ...shards] = await db.getAll(
+    stateRef(db, accountId),
+    ...Array.from({ length: ACCESS_RECENT_SHARDS }, (_, shard) => shardRef(db, accountId, shard)),
+  );
+  const documentReads = 1 + ACCESS_RECENT_SHARDS;
+  if (!state.exists || !accessRecentStateSchema.safeParse(state.data()).success) {
+    return { documentReads };
+  }
+  const { docs: parsedShards, malformed } = parseSnapshot(
     accessRecentShardSchema,
-    snapshot.docs.filter((doc) => doc !== state),
+    shards.filter((shard) => shard.exists),
     { accountId, purpose: 'access digest' },
   );
   if (malformed.length > 0) return { documentReads };
   const start = Timestamp.fromDate(since);
   const items = newestSince(
-    shards.map((shard) => shard.value),
+    parsedShards.map((shard) => shard.value),
     orderKeyOf(start.seconds, start.nanoseconds),
   );
   return items ? { history: historyOfItems(accountId, items), documentReads } : { documentReads };

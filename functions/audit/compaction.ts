@@ -2,11 +2,11 @@ import { FieldValue, type Firestore } from 'firebase-admin/firestore';
 import * as logger from 'firebase-functions/logger';
 import { forEachAccount } from '../domain/eachAccount';
 import { addDays, HOUR_MS, utcDaysFrom } from '../domain/time';
-import { rollupShardSchema } from '../schema/audit';
-import { parseSnapshot } from '../schema/common';
-import { accountDocPath, subcollectionPath } from '../schema/paths';
+import { auditDaySchema, auditWindowSchema, rollupShardSchema } from '../schema/audit';
+import { parseDocument, parseSnapshot } from '../schema/common';
+import { accountDocPath, AUDIT_WINDOW_DOC, subcollectionPath } from '../schema/paths';
 import { buildAccessRecent } from './accessRecent';
-import { mergeDay } from './rollupMath';
+import { mergeDay, mergeWindow } from './rollupMath';
 
 /**
  * A day is compacted only this long after it ended. A rollup trigger that started before the day
@@ -28,6 +28,10 @@ export function closedDays(now: Date, windowDays: number): string[] {
   return utcDaysFrom(addDays(now, -(windowDays - 1)), lastClosed);
 }
 
+export function dayRef(db: Firestore, accountId: string, day: string) {
+  return db.doc(accountDocPath(accountId, 'auditDays', day));
+}
+
 export type CompactionOutcome = 'compacted' | 'malformed_shards' | 'too_large';
 
 /**
@@ -41,12 +45,12 @@ export async function compactDay(
   accountId: string,
   day: string,
 ): Promise<CompactionOutcome> {
-  const dayRef = db.doc(accountDocPath(accountId, 'auditDays', day));
+  const compactedRef = dayRef(db, accountId, day);
   const shardsQuery = db
     .collection(subcollectionPath(accountId, 'auditRollups'))
     .where('day', '==', day);
   return db.runTransaction(async (tx) => {
-    await tx.get(dayRef);
+    await tx.get(compactedRef);
     const snapshot = await tx.get(shardsQuery);
     const { docs, malformed } = parseSnapshot(rollupShardSchema, snapshot.docs, {
       accountId,
@@ -59,14 +63,70 @@ export async function compactDay(
       docs.map((doc) => doc.value),
     );
     if (Buffer.byteLength(JSON.stringify(counts)) > MAX_COMPACTED_BYTES) return 'too_large';
-    tx.set(dayRef, { ...counts, shards: docs.length, compactedAt: FieldValue.serverTimestamp() });
+    tx.set(compactedRef, {
+      ...counts,
+      shards: docs.length,
+      compactedAt: FieldValue.serverTimestamp(),
+    });
     return 'compacted';
+  });
+}
+
+export function auditWindowRef(db: Firestore, accountId: string) {
+  return db.doc(accountDocPath(accountId, 'auditWindow', AUDIT_WINDOW_DOC));
+}
+
+/**
+ * The days `auditWindow/closedDays` covers: the closed days of the window but its first. The
+ * window moves at midnight; leaving its first day out keeps a document built the day before
+ * inside the next day's window (summary.ts), until the hourly job builds the next one.
+ */
+export function auditWindowDays(now: Date, windowDays: number): string[] {
+  return closedDays(now, windowDays - 1);
+}
+
+/**
+ * Sums the compacted documents of `auditWindowDays` into `auditWindow/closedDays`, in a
+ * transaction reading each of them: a late event's batch (which deletes its day's document and
+ * this one) lands either before the read (its day is left out, and read from its shards by the
+ * summary) or after the write (and deletes it). Days without a well-formed compacted document are
+ * left out; the summary reads them on their own. Skipped while the stored document already covers
+ * exactly these days: it exists only while no late event came since it was built. Returns whether
+ * it was written.
+ */
+export async function refreshAuditWindow(
+  db: Firestore,
+  accountId: string,
+  now: Date,
+  windowDays = 30,
+): Promise<boolean> {
+  const days = auditWindowDays(now, windowDays);
+  const windowRef = auditWindowRef(db, accountId);
+  const stored = await windowRef.get();
+  const current = stored.exists && parseDocument(auditWindowSchema, windowRef.path, stored.data());
+  if (current && current.ok && current.value.days.join() === days.join()) return false;
+  const context = { accountId, purpose: 'audit window' };
+  return db.runTransaction(async (tx) => {
+    const snapshots =
+      days.length === 0 ? [] : await tx.getAll(...days.map((day) => dayRef(db, accountId, day)));
+    const { docs } = parseSnapshot(
+      auditDaySchema,
+      snapshots.filter((s) => s.exists),
+      context,
+    );
+    const window = mergeWindow(docs.map((doc) => doc.value));
+    if (docs.length === 0 || Buffer.byteLength(JSON.stringify(window)) > MAX_COMPACTED_BYTES) {
+      tx.delete(windowRef);
+      return false;
+    }
+    tx.set(windowRef, { ...window, builtAt: FieldValue.serverTimestamp() });
+    return true;
   });
 }
 
 /**
  * Compacts every closed day of the window that has no compacted document yet (new days, and days
- * a late event reopened). Returns the days compacted.
+ * a late event reopened), then refreshes the window document. Returns the days compacted.
  */
 export async function compactAccount(
   db: Firestore,
@@ -89,6 +149,7 @@ export async function compactAccount(
     if (outcome === 'compacted') compacted.push(day);
     else logger.info('audit day left in its shards', { accountId, day, outcome });
   }
+  await refreshAuditWindow(db, accountId, now, windowDays);
   return compacted;
 }
 

@@ -1,5 +1,5 @@
 import { FieldValue, type Firestore } from 'firebase-admin/firestore';
-import { accountDocPath } from '../schema/paths';
+import { accountDocPath, AUDIT_WINDOW_DOC } from '../schema/paths';
 import { isAlreadyExists, isInvalidArgument } from '../adapters/firestoreErrors';
 import { withoutActor, type RollupPlan } from './rollupPlan';
 
@@ -35,7 +35,11 @@ async function commit(db: Firestore, accountId: string, plan: RollupPlan): Promi
       expireAt: plan.markerExpiresAt,
     })
     .set(shardRef, nestedWrite(plan), { merge: true });
-  if (plan.reopensDay) batch.delete(db.doc(accountDocPath(accountId, 'auditDays', plan.day)));
+  // A closed day's documents stop being exact: its compacted day and the window summing it.
+  if (plan.reopensDay) {
+    batch.delete(db.doc(accountDocPath(accountId, 'auditDays', plan.day)));
+    batch.delete(db.doc(accountDocPath(accountId, 'auditWindow', AUDIT_WINDOW_DOC)));
+  }
   await batch.commit();
 }
 

@@ -1,4 +1,4 @@
-import type { RollupCounts } from '../schema/audit';
+import type { AuditWindowCounts, RollupCounts } from '../schema/audit';
 import { decodeKey } from './keys';
 
 /** Sums of a set of rollup shards, keys decoded. Pure: the summary and tests share it. */
@@ -19,8 +19,42 @@ function addInto(target: Record<string, number>, source: Record<string, number>,
   }
 }
 
-/** Sums of shards and compacted days alike (both carry a day's counters). */
-export function sumRollups(shards: readonly RollupCounts[]): RollupTotals {
+/** A day's counters (shard or compacted day), or a window of closed days (compaction.ts). */
+export type SummaryPart = RollupCounts | AuditWindowCounts;
+
+interface ActorCounts {
+  count: number;
+  email?: string;
+  lastActiveDay: string;
+}
+
+/** The actors of a part, keys encoded, each with the latest day of the part it was active. */
+function actorsOf(part: SummaryPart): [string, ActorCounts][] {
+  if ('days' in part) return Object.entries(part.actors);
+  return Object.entries(part.actors).map(([key, actor]) => [
+    key,
+    { ...actor, lastActiveDay: part.day },
+  ]);
+}
+
+/**
+ * Adds one actor's counters into a map of them: the first email seen is kept, and the latest day
+ * (day strings compare in time order).
+ */
+function addActor(known: ActorCounts | undefined, actor: ActorCounts): ActorCounts {
+  const email = known?.email ?? actor.email;
+  return {
+    count: (known?.count ?? 0) + actor.count,
+    ...(email === undefined ? {} : { email }),
+    lastActiveDay:
+      known && known.lastActiveDay > actor.lastActiveDay
+        ? known.lastActiveDay
+        : actor.lastActiveDay,
+  };
+}
+
+/** Sums of shards, compacted days and windows alike (all carry counters), keys decoded. */
+export function sumRollups(parts: readonly SummaryPart[]): RollupTotals {
   const totals: RollupTotals = {
     total: 0,
     malformed: 0,
@@ -29,24 +63,32 @@ export function sumRollups(shards: readonly RollupCounts[]): RollupTotals {
     byResult: {},
     actors: new Map(),
   };
-  for (const shard of shards) {
-    totals.total += shard.total;
-    totals.malformed += shard.malformed;
-    totals.actorsOverflow += shard.actorsOverflow;
-    addInto(totals.byAction, shard.actions, true);
-    addInto(totals.byResult, shard.results, false);
-    for (const [key, actor] of Object.entries(shard.actors)) {
+  for (const part of parts) {
+    totals.total += part.total;
+    totals.malformed += part.malformed;
+    totals.actorsOverflow += part.actorsOverflow;
+    addInto(totals.byAction, part.actions, true);
+    addInto(totals.byResult, part.results, false);
+    for (const [key, actor] of actorsOf(part)) {
       const actorId = decodeKey(key);
-      const known = totals.actors.get(actorId);
-      totals.actors.set(actorId, {
-        count: (known?.count ?? 0) + actor.count,
-        email: known?.email ?? actor.email,
-        // Day strings compare in time order.
-        lastActiveDay: known && known.lastActiveDay > shard.day ? known.lastActiveDay : shard.day,
-      });
+      totals.actors.set(actorId, addActor(totals.actors.get(actorId), actor));
     }
   }
   return totals;
+}
+
+type Counters = Pick<
+  RollupCounts,
+  'total' | 'malformed' | 'actorsOverflow' | 'results' | 'actions'
+>;
+
+/** Adds a part's counters into stored counters (keys stay encoded). */
+function addCounters(target: Counters, part: Counters): void {
+  target.total += part.total;
+  target.malformed += part.malformed;
+  target.actorsOverflow += part.actorsOverflow;
+  addInto(target.results, part.results, false);
+  addInto(target.actions, part.actions, false);
 }
 
 /**
@@ -64,11 +106,7 @@ export function mergeDay(day: string, parts: readonly RollupCounts[]): RollupCou
     actors: {},
   };
   for (const part of parts) {
-    merged.total += part.total;
-    merged.malformed += part.malformed;
-    merged.actorsOverflow += part.actorsOverflow;
-    addInto(merged.results, part.results, false);
-    addInto(merged.actions, part.actions, false);
+    addCounters(merged, part);
     for (const [key, actor] of Object.entries(part.actors)) {
       const known = merged.actors[key];
       const email = known?.email ?? actor.email;
@@ -77,6 +115,28 @@ export function mergeDay(day: string, parts: readonly RollupCounts[]): RollupCou
         ...(email === undefined ? {} : { email }),
       };
     }
+  }
+  return merged;
+}
+
+/**
+ * Compacted days (oldest first) added into one window, keys left encoded, each actor with its
+ * latest active day: summed with other parts it gives what summing the days would.
+ */
+export function mergeWindow(days: readonly RollupCounts[]): AuditWindowCounts {
+  const merged: AuditWindowCounts = {
+    days: days.map((d) => d.day),
+    total: 0,
+    malformed: 0,
+    actorsOverflow: 0,
+    results: {},
+    actions: {},
+    actors: {},
+  };
+  for (const day of days) {
+    addCounters(merged, day);
+    for (const [key, actor] of actorsOf(day))
+      merged.actors[key] = addActor(merged.actors[key], actor);
   }
   return merged;
 }

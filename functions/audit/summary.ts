@@ -1,14 +1,17 @@
 import type { Firestore } from 'firebase-admin/firestore';
-import { addDays, startOfUtcDay, utcDay, utcDaysFrom } from '../domain/time';
+import * as logger from 'firebase-functions/logger';
+import { addDays, startOfUtcDay, utcDaysFrom } from '../domain/time';
 import {
   auditDaySchema,
+  auditWindowSchema,
   rollupShardSchema,
   type AuditLogSummary,
-  type RollupCounts,
+  type AuditWindowCounts,
 } from '../schema/audit';
-import { parseSnapshot } from '../schema/common';
+import { parseDocument, parseSnapshot } from '../schema/common';
 import { subcollectionPath } from '../schema/paths';
-import { sumRollups, topActors } from './rollupMath';
+import { auditWindowRef, dayRef } from './compaction';
+import { sumRollups, topActors, type SummaryPart } from './rollupMath';
 
 const TOP_ACTORS = 10;
 
@@ -29,11 +32,46 @@ function chunks<T>(items: readonly T[], size: number): T[][] {
   return out;
 }
 
+interface WindowRead {
+  /** The window document when it lies inside the summary's window, else undefined. */
+  counts?: AuditWindowCounts;
+  readTime: number;
+}
+
 /**
- * The report's auditLogSummary, read from rollups only: the compacted document of each closed day
- * (compaction.ts) and the shards of the days without one (today, and a day a late event
- * reopened), in two queries: about `windowDays` + 10 reads, whatever the number of events or
- * actors. Top actors come from the same counters, with no per-actor lookups.
+ * `auditWindow/closedDays` (compaction.ts), usable when every day it sums lies inside this
+ * summary's window and before today. A malformed or outdated one is not an error: the summary
+ * reads the days themselves, as it does before the first hourly build.
+ */
+async function readAuditWindow(
+  db: Firestore,
+  accountId: string,
+  windowDays: readonly string[],
+): Promise<WindowRead> {
+  const ref = auditWindowRef(db, accountId);
+  const snapshot = await ref.get();
+  const readTime = snapshot.readTime.toMillis();
+  if (!snapshot.exists) return { readTime };
+  const parsed = parseDocument(auditWindowSchema, ref.path, snapshot.data());
+  if (!parsed.ok) {
+    logger.warn('malformed audit window; summing its days instead', {
+      accountId,
+      problem: parsed.error.message,
+    });
+    return { readTime };
+  }
+  const { builtAt: _builtAt, ...counts } = parsed.value;
+  const inside = new Set(windowDays.slice(0, -1));
+  return counts.days.every((day) => inside.has(day)) ? { counts, readTime } : { readTime };
+}
+
+/**
+ * The report's auditLogSummary, read from rollups only: the window document summing the closed
+ * days (compaction.ts), the compacted document of each day it does not cover, and the shards of
+ * the days without one (today, and a day a late event reopened). In steady state that is one
+ * window, one day and today's shards, whatever the number of events or actors; without a window
+ * document, one document per closed day. Top actors come from the same counters, with no
+ * per-actor lookups.
  */
 export async function summarizeAuditLog(
   db: Firestore,
@@ -43,27 +81,48 @@ export async function summarizeAuditLog(
 ): Promise<AuditLogSummary> {
   const { start, end } = summaryWindow(now, windowDays);
   const context = { accountId, purpose: 'audit summary' };
-  const compactedSnapshot = await db
-    .collection(subcollectionPath(accountId, 'auditDays'))
-    .where('day', '>=', utcDay(start))
-    .where('day', '<=', utcDay(end))
-    .get();
-  const compacted = parseSnapshot(auditDaySchema, compactedSnapshot.docs, context);
+  const days = utcDaysFrom(start, end);
+  const window = await readAuditWindow(db, accountId, days);
+  const covered = new Set(window.counts?.days);
+  // Today is never compacted; its document is not read.
+  const uncoveredClosed = days.slice(0, -1).filter((day) => !covered.has(day));
+  const daySnapshots =
+    uncoveredClosed.length === 0
+      ? []
+      : await db.getAll(...uncoveredClosed.map((day) => dayRef(db, accountId, day)));
+  const compacted = parseSnapshot(
+    auditDaySchema,
+    daySnapshots.filter((snapshot) => snapshot.exists),
+    context,
+  );
   const compactedDays = new Set(compacted.docs.map((doc) => doc.value.day));
-  const openDays = utcDaysFrom(start, end).filter((day) => !compactedDays.has(day));
+  const openDays = days.filter((day) => !covered.has(day) && !compactedDays.has(day));
   const shards = db.collection(subcollectionPath(accountId, 'auditRollups'));
   const shardSnapshots = await Promise.all(
-    chunks(openDays, IN_FILTER_LIMIT).map((days) => shards.where('day', 'in', days).get()),
+    chunks(openDays, IN_FILTER_LIMIT).map((chunk) => shards.where('day', 'in', chunk).get()),
   );
   const open = parseSnapshot(
     rollupShardSchema,
     shardSnapshots.flatMap((snapshot) => snapshot.docs),
     context,
   );
-  // A malformed document is left out of the sums and counted in `malformedRollups`.
-  const counts: RollupCounts[] = [...compacted.docs, ...open.docs].map((doc) => doc.value);
-  const totals = sumRollups(counts);
-  const readTimes = [compactedSnapshot, ...shardSnapshots].map((s) => s.readTime.toMillis());
+  // Oldest first, as a sum over the days themselves would take them (the first email seen of an
+  // actor is kept). A malformed document is left out of the sums and counted in
+  // `malformedRollups`.
+  const compactedCounts = compacted.docs.map((doc) => doc.value);
+  const firstCovered = window.counts?.days[0] ?? '';
+  const parts: SummaryPart[] = [
+    ...compactedCounts.filter(({ day }) => day < firstCovered),
+    ...(window.counts ? [window.counts] : []),
+    ...compactedCounts.filter(({ day }) => day >= firstCovered),
+    ...open.docs.map((doc) => doc.value),
+  ];
+  const totals = sumRollups(parts);
+  const readTimes = [
+    window.readTime,
+    ...daySnapshots.map((s) => s.readTime.toMillis()),
+    ...shardSnapshots.map((s) => s.readTime.toMillis()),
+  ];
   return {
     windowDays,
     windowStart: start.toISOString(),
@@ -79,9 +138,10 @@ export async function summarizeAuditLog(
     source: 'rollups',
     // The earliest read: every rollup applied before it is in the sums.
     asOf: new Date(Math.min(...readTimes)).toISOString(),
-    // An empty query is billed as one read.
-    documentReads: [compactedSnapshot, ...shardSnapshots]
-      .map((s) => Math.max(s.size, 1))
-      .reduce((a, b) => a + b, 0),
+    // A document looked up is billed whether or not it exists; an empty query as one read.
+    documentReads:
+      1 +
+      daySnapshots.length +
+      shardSnapshots.map((s) => Math.max(s.size, 1)).reduce((a, b) => a + b, 0),
   };
 }

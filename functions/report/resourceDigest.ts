@@ -29,6 +29,8 @@ export function digestEntryOf(data: Record<string, unknown>): Record<string, unk
 
 const shardDocId = (resourceId: string) => `shard-${shardOf(resourceId, RESOURCE_DIGEST_SHARDS)}`;
 
+const SHARD_DOC_IDS = Array.from({ length: RESOURCE_DIGEST_SHARDS }, (_, n) => `shard-${n}`);
+
 const digestRef = (db: Firestore, accountId: string, docId: string) =>
   db.doc(accountDocPath(accountId, 'resourceDigest', docId));
 
@@ -93,9 +95,7 @@ export async function repairResourceDigest(db: Firestore, accountId: string): Pr
   const current = await readResourceDigest(db, accountId);
   if (current.usable || current.overflowed) return false;
   const listed = await db.collection(subcollectionPath(accountId, 'resources')).select().get();
-  const byShard = new Map<string, Set<string>>(
-    Array.from({ length: RESOURCE_DIGEST_SHARDS }, (_, n) => [`shard-${n}`, new Set<string>()]),
-  );
+  const byShard = new Map<string, Set<string>>(SHARD_DOC_IDS.map((id) => [id, new Set<string>()]));
   for (const doc of listed.docs) byShard.get(shardDocId(doc.id))?.add(doc.id);
   for (const [shardId, listedIds] of byShard) {
     const shardRef = digestRef(db, accountId, shardId);
@@ -124,14 +124,15 @@ export type DigestRead =
  * so equal counts mean the same resources (a trigger still on its way aside).
  */
 export async function readResourceDigest(db: Firestore, accountId: string): Promise<DigestRead> {
+  // The shards are looked up by id (no query), each billed whether or not it exists.
   const [digest, counted] = await Promise.all([
-    db.collection(subcollectionPath(accountId, 'resourceDigest')).get(),
+    db.getAll(...SHARD_DOC_IDS.map((id) => digestRef(db, accountId, id))),
     db.collection(subcollectionPath(accountId, 'resources')).count().get(),
   ]);
   const total = counted.data().count;
-  const reads = Math.max(digest.size, 1) + Math.max(Math.ceil(total / COUNT_ENTRIES_PER_READ), 1);
+  const reads = digest.length + Math.max(Math.ceil(total / COUNT_ENTRIES_PER_READ), 1);
   const documents: StoredDocument[] = [];
-  for (const shard of digest.docs) {
+  for (const shard of digest) {
     const entries = shardOfSnapshot(shard);
     if (entries === 'overflow') {
       return { usable: false, overflowed: true, reason: `${shard.id} overflowed`, reads };

@@ -54,6 +54,25 @@ export const auditDaySchema = rollupCountsSchema.extend({
 });
 export type AuditDay = z.output<typeof auditDaySchema>;
 
+/**
+ * The closed days of the summary window summed once more, `accounts/{a}/auditWindow/closedDays`
+ * (compaction.ts): a summary reads it and the few days it does not cover instead of one document
+ * per day, each carrying that day's actor map. Each actor keeps the latest of `days` it was active.
+ * Exists only while exact: a late event deletes it with its day's compacted document.
+ */
+export const auditWindowSchema = rollupCountsSchema.omit({ day: true, actors: true }).extend({
+  /** The compacted days summed, oldest first. */
+  days: z.array(utcDayString).min(1),
+  actors: z.record(
+    z.string(),
+    z.object({ count: counter, email: z.string().optional(), lastActiveDay: utcDayString }),
+  ),
+  builtAt: timestamp,
+});
+export type AuditWindow = z.output<typeof auditWindowSchema>;
+/** What the summary sums of a window document (everything but when it was built). */
+export type AuditWindowCounts = Omit<AuditWindow, 'builtAt'>;
+
 export const topActorSchema = z.object({
   actorId: z.string(),
   actorEmail: z.string().optional(),

@@ -27,6 +27,11 @@ export const COLLECTIONS = {
    */
   auditDays: 'auditDays',
   /**
+   * `auditWindow/closedDays`: the compacted days of the summary window summed into one document
+   * (auditWindowSchema), rebuilt by the compaction job and deleted by a late event.
+   */
+  auditWindow: 'auditWindow',
+  /**
    * `resourceDigest/shard-{0..3}`: the fields of every resource the access review reads, kept by
    * a trigger on resource writes, so a report reads a few documents instead of every resource
    * (resourceDigestShardSchema, schema/digests.ts; report/resourceDigest.ts).
@@ -78,6 +83,9 @@ export const COLLECTIONS = {
 export const ACCESS_REVIEW_ENTRIES = 'entries';
 
 export const COMPLIANCE_SETTINGS_DOC = 'compliance';
+
+/** The one document of `auditWindow` (compaction.ts). */
+export const AUDIT_WINDOW_DOC = 'closedDays';
 
 export const accountPath = (accountId: string) => `${COLLECTIONS.accounts}/${accountId}`;
 export const subcollectionPath = (

@@ -6,12 +6,12 @@
  */
 import fc from 'fast-check';
 import { Timestamp } from 'firebase-admin/firestore';
-import { compactAccount } from '../../../functions/audit/compaction';
+import { auditWindowRef, compactAccount } from '../../../functions/audit/compaction';
 import { applyRollup } from '../../../functions/audit/rollup';
 import { planRollup } from '../../../functions/audit/rollupPlan';
 import { summarizeAuditLog, summaryWindow } from '../../../functions/audit/summary';
 import { DAY_MS, utcDay } from '../../../functions/domain/time';
-import { auditDaySchema } from '../../../functions/schema/audit';
+import { auditDaySchema, auditWindowSchema } from '../../../functions/schema/audit';
 import { subcollectionPath } from '../../../functions/schema/paths';
 import { auditLogData } from '../../support/auditFixtures';
 import { db, uniqueAccountId } from '../../support/world';
@@ -144,7 +144,7 @@ describe('compacted audit days', () => {
     );
   });
 
-  it('read one document per compacted day plus the open days’ shards, and say when they were read', async () => {
+  it('read the window document, the closed days it leaves out and today’s shards, and say when they were read', async () => {
     const accountId = uniqueAccountId('compaction-reads');
     const now = new Date('2026-05-20T15:00:00Z');
     // One event on each of the 30 days of the window, on every shard of today.
@@ -173,8 +173,12 @@ describe('compacted audit days', () => {
         .where('day', '==', utcDay(now))
         .get()
     ).size;
-    expect(after.documentReads).toBe(29 + todaysShards);
+    // The window document, the window's first day (not in it) and today's shards.
+    expect(after.documentReads).toBe(1 + 1 + todaysShards);
     expect(before.documentReads).toBeGreaterThan(after.documentReads);
+    const window = auditWindowSchema.parse((await auditWindowRef(db, accountId).get()).data());
+    expect(window.days).toHaveLength(28);
+    expect(window.total).toBe(28 * 3);
     expect(Date.parse(after.asOf)).toBeGreaterThanOrEqual(startedAt - 1_000);
 
     const days = db.collection(subcollectionPath(accountId, 'auditDays'));
@@ -184,5 +188,80 @@ describe('compacted audit days', () => {
     );
     expect(yesterday.total).toBe(3);
     expect(yesterday.shards).toBeGreaterThan(0);
+  });
+
+  it('stay exact through the window document: across midnight, once outdated, after a late event, and when malformed', async () => {
+    const accountId = uniqueAccountId('compaction-window');
+    const builtAt = new Date('2026-05-20T15:00:00Z');
+    const events: { at: Date; event: GeneratedEvent }[] = [];
+    const record = async (event: GeneratedEvent, at: Date, handledAt: Date) => {
+      events.push({ event, at });
+      await rollUp(
+        accountId,
+        `e-${events.length}`,
+        auditLogData({
+          timestamp: Timestamp.fromDate(at),
+          actorId: event.actor,
+          actorEmail: `${event.actor}@example.test`,
+          action: event.action,
+          result: event.result,
+        }),
+        handledAt,
+      );
+    };
+    const base = { msIntoDay: 0, malformed: false, late: false, result: 'success' as const };
+    // Two events on each of the 32 days up to `builtAt`, actors and actions varied.
+    for (let back = 31; back >= 0; back--) {
+      for (let i = 0; i < 2; i++) {
+        const event = {
+          ...base,
+          daysBack: back,
+          actor: ACTORS[(back + i) % ACTORS.length],
+          action: ACTIONS[(back * 2 + i) % ACTIONS.length],
+        };
+        const at = new Date(
+          Math.min(timestampOf(event, builtAt).getTime() + i * 3_600_000, builtAt.getTime()),
+        );
+        await record(event, at, at);
+      }
+    }
+    await compactAccount(db, accountId, builtAt);
+    const expectExact = async (now: Date, windowUsed: boolean) => {
+      const summary = await summarizeAuditLog(db, accountId, now);
+      const expected = bruteForce(
+        events.filter(({ at }) => at <= now),
+        now,
+      );
+      expect(summary.total).toBe(expected.total);
+      expect(summary.byAction).toEqual(expected.byAction);
+      expect(summary.byResult).toEqual(expected.byResult);
+      expect(summary.topActors.map((a) => [a.actorId, a.count, a.lastActiveDay])).toEqual(
+        expected.topActors,
+      );
+      // With the window: itself, at most two uncovered closed days, and a few shards.
+      if (windowUsed) expect(summary.documentReads).toBeLessThan(15);
+      else expect(summary.documentReads).toBeGreaterThan(29);
+    };
+    await expectExact(builtAt, true);
+    // The next day, before the hourly job ran again: the window moved by one day, the document
+    // still lies inside it; yesterday is read from its shards.
+    await expectExact(new Date('2026-05-21T00:30:00Z'), true);
+    // Two days later without a rebuild: its first day fell out of the window; not used.
+    await expectExact(new Date('2026-05-22T15:00:00Z'), false);
+
+    // A late event for a day inside the window deletes the document with the compacted day.
+    const handledAt = new Date('2026-05-20T16:00:00Z');
+    const late = { ...base, daysBack: 5, actor: 'eve', action: 'role.assign' };
+    await record(late, timestampOf(late, builtAt), handledAt);
+    expect((await auditWindowRef(db, accountId).get()).exists).toBe(false);
+    await expectExact(handledAt, false);
+    await compactAccount(db, accountId, handledAt);
+    await expectExact(handledAt, true);
+
+    // A window document that fails its schema is ignored (logged): the days are read instead.
+    await auditWindowRef(db, accountId).set({ days: 'not a list', total: -1 });
+    await expectExact(handledAt, false);
+    await compactAccount(db, accountId, handledAt);
+    await expectExact(handledAt, true);
   });
 });

@@ -203,6 +203,13 @@ const ACCESS_TABLE: Row[] = [
     { total: 4 },
   ),
   subcollectionRow(
+    'audit window',
+    COLLECTIONS.auditWindow,
+    READ_ONLY_AT_15,
+    { days: ['2026-01-05'], total: 3 },
+    { total: 4 },
+  ),
+  subcollectionRow(
     'resource digest',
     COLLECTIONS.resourceDigest,
     READ_ONLY_AT_15,
