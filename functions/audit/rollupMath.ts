@@ -82,6 +82,14 @@ type Counters = Pick<
   'total' | 'malformed' | 'actorsOverflow' | 'results' | 'actions'
 >;
 
+const noCounters = (): Counters => ({
+  total: 0,
+  malformed: 0,
+  actorsOverflow: 0,
+  results: {},
+  actions: {},
+});
+
 /** Adds a part's counters into stored counters (keys stay encoded). */
 function addCounters(target: Counters, part: Counters): void {
   target.total += part.total;
@@ -96,15 +104,7 @@ function addCounters(target: Counters, part: Counters): void {
  * compaction stores. The first email seen for an actor is kept, as sumRollups does.
  */
 export function mergeDay(day: string, parts: readonly RollupCounts[]): RollupCounts {
-  const merged: RollupCounts = {
-    day,
-    total: 0,
-    malformed: 0,
-    actorsOverflow: 0,
-    results: {},
-    actions: {},
-    actors: {},
-  };
+  const merged: RollupCounts = { day, ...noCounters(), actors: {} };
   for (const part of parts) {
     addCounters(merged, part);
     for (const [key, actor] of Object.entries(part.actors)) {
@@ -124,15 +124,7 @@ export function mergeDay(day: string, parts: readonly RollupCounts[]): RollupCou
  * latest active day: summed with other parts it gives what summing the days would.
  */
 export function mergeWindow(days: readonly RollupCounts[]): AuditWindowCounts {
-  const merged: AuditWindowCounts = {
-    days: days.map((d) => d.day),
-    total: 0,
-    malformed: 0,
-    actorsOverflow: 0,
-    results: {},
-    actions: {},
-    actors: {},
-  };
+  const merged: AuditWindowCounts = { days: days.map((d) => d.day), ...noCounters(), actors: {} };
   for (const day of days) {
     addCounters(merged, day);
     for (const [key, actor] of actorsOf(day))

@@ -1,7 +1,8 @@
+import fc from 'fast-check';
 import { Timestamp } from 'firebase-admin/firestore';
 import { encodeKey } from '../../../functions/audit/keys';
 import { planRollup, withoutActor } from '../../../functions/audit/rollupPlan';
-import { sumRollups, topActors } from '../../../functions/audit/rollupMath';
+import { mergeWindow, sumRollups, topActors } from '../../../functions/audit/rollupMath';
 import { rollupShardSchema } from '../../../functions/schema/audit';
 
 const event = (overrides: Record<string, unknown> = {}) => ({
@@ -141,5 +142,44 @@ describe('rollup sums', () => {
       ['d', { count: 1, lastActiveDay: day }],
     ]);
     expect(topActors(actors, 3).map((a) => a.actorId)).toEqual(['b', 'a', 'c']);
+  });
+
+  it('gives, summed with the days around it, what summing the days themselves gives', () => {
+    const counts = fc.dictionary(fc.constantFrom('a', 'b', 'c'), fc.nat({ max: 9 }));
+    const dayArb = (day: string) =>
+      fc.record({
+        day: fc.constant(day),
+        total: fc.nat({ max: 50 }),
+        malformed: fc.nat({ max: 5 }),
+        actorsOverflow: fc.nat({ max: 5 }),
+        results: counts,
+        actions: counts,
+        actors: fc.dictionary(
+          fc.constantFrom('ann', 'bob', 'c%2Ey'),
+          fc.record(
+            { count: fc.nat({ max: 9 }), email: fc.constantFrom('x@t', 'y@t') },
+            { requiredKeys: ['count'] },
+          ),
+        ),
+      });
+    const days = ['2026-02-01', '2026-02-02', '2026-02-03', '2026-02-04', '2026-02-05'];
+    fc.assert(
+      fc.property(
+        fc.tuple(...days.map(dayArb)),
+        fc.integer({ min: 1, max: 3 }),
+        fc.integer({ min: 1, max: 3 }),
+        (parts, from, length) => {
+          const covered = parts.slice(from, from + length);
+          const viaWindow = sumRollups([
+            ...parts.slice(0, from),
+            mergeWindow(covered),
+            ...parts.slice(from + length),
+          ]);
+          expect(viaWindow).toEqual(sumRollups(parts));
+          expect(mergeWindow(covered).days).toEqual(covered.map((d) => d.day));
+        },
+      ),
+      { seed: 1317, numRuns: 300 },
+    );
   });
 });
