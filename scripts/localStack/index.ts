@@ -190,6 +190,10 @@ function makeStackDirs(
 ): { stackDir: string; tmpDir: string } {
   const stackDir = path.join(projectDir, '.stack', String(offset));
   fs.mkdirSync(stackDir, { recursive: true });
+  // The emulators' debug logs of the previous run here (hundreds of MB after a benchmark).
+  for (const log of ['firebase-debug.log', 'firestore-debug.log']) {
+    fs.rmSync(path.join(stackDir, log), { force: true });
+  }
   // Short and per stack: firebase-tools keeps its hub locator file and worker sockets in TMPDIR,
   // and two stacks sharing one would see each other.
   const tmpDir = fs.mkdtempSync(path.join(os.tmpdir(), `soc2-stack-${offset}-`));
