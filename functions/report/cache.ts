@@ -24,7 +24,12 @@ export const DEGRADED_TTL_SECONDS = 15;
 export const AUDIT_SUMMARY_TTL_SECONDS = 30;
 
 /** The collections whose writes reach a section through its TTL instead of an invalidation. */
-export const TTL_FRESH_COLLECTIONS = ['auditLogs', 'auditRollups', 'auditDays'] as const;
+export const TTL_FRESH_COLLECTIONS = [
+  'auditLogs',
+  'auditRollups',
+  'auditDays',
+  'auditWindow',
+] as const;
 
 function ttlOf(key: SectionKey, section: { status: string }): number {
   if (section.status !== 'ok') return DEGRADED_TTL_SECONDS;
