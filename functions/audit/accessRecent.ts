@@ -29,7 +29,7 @@ import { shardOf } from './keys';
 /**
  * The `accessRecent` digest in Firestore (pure part: accessRecentMerge.ts): kept by the
  * memberAccessHistory trigger, built once per account from the entries written before it
- * existed, read by the report in one query.
+ * existed, read by the report in one lookup of its state and shards by id.
  */
 
 /** The document that says the older entries were merged in; the others are shards `00`..`09`. */

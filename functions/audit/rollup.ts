@@ -1,6 +1,7 @@
 import { FieldValue, type Firestore } from 'firebase-admin/firestore';
-import { accountDocPath, AUDIT_WINDOW_DOC } from '../schema/paths';
+import { accountDocPath } from '../schema/paths';
 import { isAlreadyExists, isInvalidArgument } from '../adapters/firestoreErrors';
+import { auditWindowRef, dayRef } from './compaction';
 import { withoutActor, type RollupPlan } from './rollupPlan';
 
 export type RollupOutcome = 'counted' | 'counted_without_actor' | 'duplicate';
@@ -37,8 +38,8 @@ async function commit(db: Firestore, accountId: string, plan: RollupPlan): Promi
     .set(shardRef, nestedWrite(plan), { merge: true });
   // A closed day's documents stop being exact: its compacted day and the window summing it.
   if (plan.reopensDay) {
-    batch.delete(db.doc(accountDocPath(accountId, 'auditDays', plan.day)));
-    batch.delete(db.doc(accountDocPath(accountId, 'auditWindow', AUDIT_WINDOW_DOC)));
+    batch.delete(dayRef(db, accountId, plan.day));
+    batch.delete(auditWindowRef(db, accountId));
   }
   await batch.commit();
 }

@@ -27,9 +27,10 @@ export function digestEntryOf(data: Record<string, unknown>): Record<string, unk
   return Object.fromEntries(DIGEST_FIELDS.filter((f) => f in data).map((f) => [f, data[f]]));
 }
 
-const shardDocId = (resourceId: string) => `shard-${shardOf(resourceId, RESOURCE_DIGEST_SHARDS)}`;
-
 const SHARD_DOC_IDS = Array.from({ length: RESOURCE_DIGEST_SHARDS }, (_, n) => `shard-${n}`);
+
+const shardDocId = (resourceId: string) =>
+  SHARD_DOC_IDS[shardOf(resourceId, RESOURCE_DIGEST_SHARDS)];
 
 const digestRef = (db: Firestore, accountId: string, docId: string) =>
   db.doc(accountDocPath(accountId, 'resourceDigest', docId));
